@@ -1,0 +1,38 @@
+/* xml.h: XML replies (AWS query, EC2, REST-XML) parsed with expat into a small tree, and an
+ * XML writer for building requests and (in localcloud) replies. */
+#ifndef FUGUE_XML_H
+#define FUGUE_XML_H
+
+#include <stddef.h>
+
+#include "base.h"
+
+/* xml.c */
+struct fg_xml {
+	char *name;            /* local name, namespace prefix/URI stripped */
+	char *text;            /* concatenated character data, trimmed of surrounding white space */
+	struct fg_xml *parent;
+	struct fg_xml *child;  /* first child element */
+	struct fg_xml *next;   /* next sibling element */
+	struct fg_xml **attrs; /* unused, reserved */
+};
+/* Limits that protect the parser: depth, total size, element count. No DTDs or entities. */
+#define FG_XML_MAX_DEPTH 64
+#define FG_XML_MAX_SIZE (64u << 20)
+/* Parses a document; on failure NULL and *err = "line 3, column 14: mismatched tag". */
+struct fg_xml *fg_xml_parse(const char *text, size_t len, char **err);
+void fg_xml_free(struct fg_xml *);
+/* The first descendant along a path of local names, "Error/Code", relative to n ("" is n). */
+struct fg_xml *fg_xml_find(struct fg_xml *n, const char *path);
+/* The text of fg_xml_find(n, path), or NULL. */
+const char *fg_xml_text(struct fg_xml *n, const char *path);
+/* The next sibling of n with the same name (for iterating <member> lists). */
+struct fg_xml *fg_xml_next_named(struct fg_xml *n);
+
+/* xml_write.c */
+/* Appends s with &, <, >, ", ' escaped. */
+void fg_xml_escape(struct fg_buf *, const char *s);
+/* Appends <name>escaped text</name>. */
+void fg_xml_elem(struct fg_buf *, const char *name, const char *text);
+
+#endif
