@@ -10,6 +10,11 @@ AC_DEFUN([FUGUE_FUZZERS], [
 		AC_LINK_IFELSE([AC_LANG_PROGRAM([], [])], [AC_MSG_RESULT([yes])],
 			[AC_MSG_RESULT([no]); AC_MSG_ERROR([--enable-fuzzers needs clang with libFuzzer])])
 		CFLAGS=$save_CFLAGS
+		dnl Instrument every library for coverage; only the targets link libFuzzer's main.
+		FUZZ_CFLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
+		FUZZ_LDFLAGS="-fsanitize=address,undefined"
 	])
+	AC_SUBST([FUZZ_CFLAGS])
+	AC_SUBST([FUZZ_LDFLAGS])
 	AM_CONDITIONAL([FUZZERS], [test "x$enable_fuzzers" = xyes])
 ])

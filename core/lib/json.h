@@ -11,8 +11,9 @@
 typedef yajl_val fg_json;
 
 /* json_read.c */
-/* Parses len bytes (need not be NUL-terminated). Rejects invalid UTF-8, nesting deeper than
- * FG_JSON_MAX_DEPTH and trailing garbage. On failure returns NULL and sets *err (caller frees)
+/* Parses len bytes (need not be NUL-terminated). Rejects invalid UTF-8, nesting of
+ * FG_JSON_MAX_DEPTH levels or more (yajl_gen writes at most 127), \u0000 in strings and
+ * trailing garbage. On failure returns NULL and sets *err (caller frees)
  * to a message that says what and where: "line 3, column 14: unexpected '}'". */
 #define FG_JSON_MAX_DEPTH 128
 fg_json fg_json_parse(const char *text, size_t len, char **err);

@@ -83,6 +83,8 @@ json_quote(struct fg_buf *b, const char *s)
 	fg_buf_addc(b, '"');
 }
 
+static void log_emit(const char *, const char *, int, const char *, va_list) FG_PRINTF(4, 0);
+
 /* Writes one line at a level, with an optional subsystem and errno text. */
 static void
 log_emit(const char *level, const char *sub, int err, const char *fmt, va_list ap)

@@ -16,9 +16,11 @@ struct fg_xml {
 	struct fg_xml *next;   /* next sibling element */
 	struct fg_xml **attrs; /* unused, reserved */
 };
-/* Limits that protect the parser: depth, total size, element count. No DTDs or entities. */
+/* Limits that protect the parser: depth, total size, element count. No DTDs or entities:
+ * a document with a DOCTYPE is rejected. */
 #define FG_XML_MAX_DEPTH 64
 #define FG_XML_MAX_SIZE (64u << 20)
+#define FG_XML_MAX_ELEMENTS 1000000u
 /* Parses a document; on failure NULL and *err = "line 3, column 14: mismatched tag". */
 struct fg_xml *fg_xml_parse(const char *text, size_t len, char **err);
 void fg_xml_free(struct fg_xml *);
@@ -30,9 +32,10 @@ const char *fg_xml_text(struct fg_xml *n, const char *path);
 struct fg_xml *fg_xml_next_named(struct fg_xml *n);
 
 /* xml_write.c */
-/* Appends s with &, <, >, ", ' escaped. */
+/* Appends s with &, <, >, ", ' escaped (and CR as &#13;); characters that XML 1.0 cannot
+ * hold and ill-formed UTF-8 become U+FFFD, so the output is always well-formed. */
 void fg_xml_escape(struct fg_buf *, const char *s);
-/* Appends <name>escaped text</name>. */
+/* Appends <name>escaped text</name>, or <name/> when text is NULL. */
 void fg_xml_elem(struct fg_buf *, const char *name, const char *text);
 
 #endif

@@ -1,0 +1,74 @@
+/* aws.h: one AWS API call end to end: endpoint, credentials, SigV4, transport, the standard
+ * retry mode with its backoff timers, clock-skew correction, and the reply parsed by protocol.
+ * Everything runs on the fg_loop; nothing blocks. */
+#ifndef FUGUE_AWS_H
+#define FUGUE_AWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "awserr.h"
+#include "creds.h"
+#include "http.h"
+#include "json.h"
+#include "query.h"
+#include "retry.h"
+#include "xml.h"
+
+struct fg_aws;
+struct fg_aws_call;
+
+/* What to call. Only the fields of the protocol in use are read; all are copied by fg_aws_send. */
+struct fg_aws_req {
+	const char *service;              /* endpoint id: "sqs", "s3", "dynamodb", "ec2", ... */
+	const char *region;               /* NULL: the environment's region */
+	enum fg_aws_proto proto;
+	const struct fg_query *params;    /* query and EC2: every parameter incl. Action, Version */
+	const char *target;               /* JSON: X-Amz-Target, "DynamoDB_20120810.GetItem" */
+	const char *json_version;         /* JSON: "1.0" (default) or "1.1" */
+	const char *method;               /* REST-XML: GET, PUT, ...; the others always POST */
+	const char *bucket;               /* REST-XML: path- or virtual-hosted per the endpoint */
+	const char *key;                  /* REST-XML: object key, percent-encoded here */
+	const char *query;                /* REST-XML: raw query string ("versioning", "list-type=2") */
+	const struct fg_headers *headers; /* extra headers (Content-Type, x-amz-meta-*, ...) */
+	const void *body;                 /* JSON and REST-XML bodies */
+	size_t body_len;
+	uint32_t timeout_ms;              /* per attempt; 0: the HTTP client's */
+};
+
+/* What came back. Valid only during the callback. */
+struct fg_aws_reply {
+	int status;                       /* 0 when no reply arrived */
+	const struct fg_headers *headers; /* NULL when no reply arrived */
+	const char *body;
+	size_t body_len;
+	struct fg_xml *xml;               /* an XML reply body, parsed (NULL when none or JSON) */
+	fg_json json;                     /* a JSON reply body, parsed (NULL when none or XML) */
+	struct fg_awserr err;             /* err.cls == FG_ERR_NONE on success */
+	unsigned attempts;
+};
+typedef void (*fg_aws_cb)(const struct fg_aws_reply *, void *arg);
+
+struct fg_aws_stats {
+	uint64_t calls;     /* fg_aws_send calls */
+	uint64_t attempts;  /* requests sent */
+	uint64_t retries;
+	uint64_t throttled; /* attempts answered with a throttling error */
+	uint64_t failed;    /* calls that ended in an error */
+	int64_t skew_ms;    /* the clock correction in force */
+};
+
+/* aws.c */
+/* retry NULL: the standard mode as AWS_RETRY_MODE and AWS_MAX_ATTEMPTS set it. */
+struct fg_aws *fg_aws_new(struct fg_loop *, struct fg_http_client *, struct fg_aws_env *,
+    const struct fg_retry_config *retry);
+/* Calls waiting for credentials or a retry are dropped without callbacks; calls in flight are
+ * cancelled (fg_http_cancel) likewise. */
+void fg_aws_free(struct fg_aws *);
+/* Starts a call; cb runs exactly once, on the loop, never from inside fg_aws_send. */
+struct fg_aws_call *fg_aws_send(struct fg_aws *, const struct fg_aws_req *, fg_aws_cb, void *);
+/* Cancels without calling the callback. */
+void fg_aws_cancel(struct fg_aws_call *);
+void fg_aws_stats(const struct fg_aws *, struct fg_aws_stats *);
+
+#endif

@@ -1,0 +1,10 @@
+/* services.c: the table of services localcloud serves, in routing order. */
+#include "config.h"
+
+#include "lc.h"
+#include "services.h"
+
+const struct lc_service *const lc_services[] = {
+	&lc_svc_sts,
+};
+const size_t lc_nservices = FG_ARRAY_LEN(lc_services);

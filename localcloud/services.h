@@ -1,0 +1,11 @@
+/* services.h: the service entries services.c lists (one per service source file). */
+#ifndef FUGUE_LC_SERVICES_H
+#define FUGUE_LC_SERVICES_H
+
+#include "lc.h"
+
+extern const struct lc_service lc_svc_sns; /* sns.c */
+extern const struct lc_service lc_svc_sqs; /* sqs.c */
+extern const struct lc_service lc_svc_sts; /* sts.c */
+
+#endif
