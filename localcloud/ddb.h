@@ -248,13 +248,86 @@ struct ddb_av *ddb_table_get(struct ddb_table *, const struct ddb_av *key);
 struct ddb_av *ddb_table_put(struct ddb_table *, struct ddb_av *item);
 /* Removes and returns the item with key, or NULL. */
 struct ddb_av *ddb_table_delete(struct ddb_table *, const struct ddb_av *key);
-/* Adds a new secondary index and fills it from the items. */
+/* Reads one secondary index definition (CreateTable, UpdateTable); frees with ddb_index_free. */
+int ddb_index_parse(struct ddb_table *, fg_json, int global, struct ddb_index *, char **err);
+void ddb_index_free(struct ddb_index *);
+/* Fills a new secondary index from the items. */
 void ddb_index_fill(struct ddb_table *, struct ddb_index *);
 /* The key attributes of the table (and, with idx, the index) copied from item into out. */
 void ddb_key_of(const struct ddb_table *, const struct ddb_index *, const struct ddb_av *item,
     struct ddb_av *out);
-/* Saves and loads the state (the lc_service hooks). */
+
+/* ddb_store.c: the state saved to and loaded from DIR/dynamodb.json. */
 void ddb_state_save(void *state, struct fg_jw *);
 int ddb_state_load(void *state, fg_json, char **err);
+
+/* ddb_svc.c: the service: dispatch and the helpers every action uses. */
+struct lc_request;
+#define DDB_VALIDATION "com.amazon.coral.validate#ValidationException"
+#define DDB_SERIALIZATION "com.amazon.coral.service#SerializationException"
+#define DDB_NOT_FOUND "ResourceNotFoundException"
+#define DDB_CONDITION "ConditionalCheckFailedException"
+void ddb_error(struct lc_request *, const char *code, const char *fmt, ...) FG_PRINTF(3, 4);
+/* The table called name; replies ResourceNotFoundException (NULL) when there is none yet. */
+struct ddb_table *ddb_req_table(struct lc_request *, const char *name);
+/* Reads an item or key map; replies SerializationException or ValidationException on error. */
+int ddb_req_item(struct lc_request *, fg_json, const char *what, struct ddb_av *out);
+/* Optional members of the right JSON type; -1 after replying SerializationException. */
+int ddb_opt_str(struct lc_request *, fg_json obj, const char *key, const char **out);
+int ddb_opt_int(struct lc_request *, fg_json obj, const char *key, int64_t *out, int *present);
+int ddb_opt_bool(struct lc_request *, fg_json obj, const char *key, int *out);
+/* The expressions of one request (or one transaction item). */
+#define DDB_X_COND 1u
+#define DDB_X_UPDATE 2u
+#define DDB_X_FILTER 4u
+#define DDB_X_KEYCOND 8u
+#define DDB_X_PROJ 16u
+struct ddb_exprs {
+	struct ddb_ctx *ctx;
+	struct ddb_node *cond, *filter, *keycond;
+	struct ddb_update *update;
+	struct ddb_proj *proj;
+};
+/* Parses the allowed expressions of j; -1 after replying ValidationException. */
+int ddb_exprs_parse(struct lc_request *, fg_json j, unsigned allowed, struct ddb_exprs *);
+void ddb_exprs_free(struct ddb_exprs *);
+/* Adds "ConsumedCapacity" when the request asked for it. */
+void ddb_capacity(struct fg_jw *, fg_json j, const struct ddb_table *, double units);
+/* Capacity units of an item: writes per KB, reads per 4 KB (halved when eventually consistent). */
+double ddb_units(const struct ddb_av *item, int write, int consistent);
+
+/* ddb_items.c: single-item writes (also the steps of batches and transactions). */
+enum ddb_write_kind { DDB_W_PUT, DDB_W_UPDATE, DDB_W_DELETE, DDB_W_CHECK };
+struct ddb_write {
+	enum ddb_write_kind kind;
+	struct ddb_table *t;
+	struct ddb_av key;            /* the item's key (an M) */
+	struct ddb_av *item;          /* PUT: the item; after eval of UPDATE: the new item */
+	struct ddb_exprs ex;
+};
+/* Parses one write (j holds Item or Key, and TableName unless table is given); -1 after
+ * replying an error. */
+int ddb_write_parse(struct lc_request *, fg_json j, const char *table, enum ddb_write_kind,
+    unsigned allowed, struct ddb_write *);
+/* Checks the condition and computes the new item: 0, 1 when the condition failed, -1 and
+ * *err (a ValidationException message) on an error. */
+int ddb_write_eval(struct ddb_write *, char **err);
+/* Applies an evaluated write; returns the replaced or deleted item (caller frees) or NULL. */
+struct ddb_av *ddb_write_commit(struct ddb_write *);
+void ddb_write_free(struct ddb_write *);
+void ddb_put_item(struct lc_request *, struct ddb_state *);
+void ddb_get_item(struct lc_request *, struct ddb_state *);
+void ddb_update_item(struct lc_request *, struct ddb_state *);
+void ddb_delete_item(struct lc_request *, struct ddb_state *);
+
+/* ddb_query.c */
+void ddb_query(struct lc_request *, struct ddb_state *);
+void ddb_scan(struct lc_request *, struct ddb_state *);
+
+/* ddb_batch.c */
+void ddb_batch_get(struct lc_request *, struct ddb_state *);
+void ddb_batch_write(struct lc_request *, struct ddb_state *);
+void ddb_transact_write(struct lc_request *, struct ddb_state *);
+void ddb_transact_get(struct lc_request *, struct ddb_state *);
 
 #endif

@@ -5,6 +5,7 @@
 #include "services.h"
 
 const struct lc_service *const lc_services[] = {
+	&lc_svc_sqs,
 	&lc_svc_sts,
 };
 const size_t lc_nservices = FG_ARRAY_LEN(lc_services);

@@ -2,6 +2,7 @@
  * and in batches, and delivery from inside localcloud (SNS fan-out). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

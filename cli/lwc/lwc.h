@@ -582,9 +582,17 @@ extern struct ty ty_validation;
 
 /* resolve.c */
 int resolve(struct lwc *);
+/* The type declaration a written type name denotes in m, or NULL after reporting. */
+struct decl *lookup_type(struct lwc *, struct module *, const char *name, const struct span *);
 
 /* check.c */
 int check(struct lwc *);
+/* A written type in module m (NULL: a builtin signature, whose lower-case names are type
+ * variables collected in vars); TY_ERROR after reporting. */
+struct ty *ty_from_texpr(struct lwc *, struct module *, struct texpr *, struct vec *vars);
+
+/* check_expr.c */
+void check_decl(struct lwc *, struct decl *);
 
 /* schema.c: plugin JSON Schemas as resource types. */
 struct snode {
@@ -698,7 +706,9 @@ struct value {
 			struct decl *decl;
 			struct expr *lambda;
 			struct frame *env;
+			struct module *mod; /* of the lambda */
 			const struct builtin *bi;
+			const struct ctor *ctor;
 		} fun;
 		struct resource *res;
 		struct {
@@ -711,19 +721,17 @@ struct value {
 struct evalctx {
 	struct lwc *c;
 	const struct span *site; /* the user's call in progress while library code runs */
+	int lib;                 /* running code of a Fugue.* module */
 	int depth;
 };
 /* Evaluates every binding of the root module; -1 after reporting an error. */
 int eval_all(struct lwc *);
-struct value *eval_decl(struct evalctx *, struct decl *);
 struct value *val_new(struct evalctx *, enum val_kind, const struct span *);
 struct value *val_string(struct evalctx *, const char *, size_t, const struct span *);
 struct value *call_value(struct evalctx *, struct value *fn, struct value **args, size_t n,
     const struct span *sp);
 int val_equal(struct evalctx *, const struct value *, const struct value *, const struct span *);
-/* Reports that a run-time-only attribute was used where its value is needed. */
-struct value *eval_ref_error(struct evalctx *, const struct value *ref, const struct span *);
-void val_print(struct fg_buf *, const struct value *, int indent);
+extern struct value val_none;
 
 /* resources.c: logical ids, references and dependencies. */
 int resources_extract(struct lwc *);

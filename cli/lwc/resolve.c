@@ -144,7 +144,7 @@ not_in_scope(struct rctx *r, const char *const *segs, size_t n, const struct spa
 	int upper = is_upper_name(name);
 	const char *what = upper ? "constructor" : "name";
 
-	if (via == NULL && n > 1 && is_upper_name(segs[0]) && !upper &&
+	if (via == NULL && n > 1 && is_upper_name(segs[0]) &&
 	    builtin_names(NULL, 0, segs[0], 0) == 0) {
 		int own = 0;
 
@@ -571,16 +571,19 @@ resolve_module(struct lwc *c, struct module *m)
 			declare_params(&r, d->u.fun.params, d->u.fun.n);
 			resolve_expr(&r, d->u.fun.body);
 			break;
-		case D_VALIDATE:
-			r.nslots = &d->u.bind.nslots;
-			resolve_expr(&r, d->u.validate.fn);
-			if (d->u.validate.fn->kind == E_PATH && d->u.validate.fn->u.path.ref ==
-			    REF_GLOBAL && d->u.validate.fn->u.path.decl->kind == D_FUN)
-				break;
-			if (d->u.validate.fn->kind != E_PATH || d->u.validate.fn->u.path.ref != REF_NONE)
-				lwc_error(c, &d->u.validate.fn->sp, "validate needs a function "
-				    "defined with fun");
+		case D_VALIDATE: {
+			struct expr *fn = d->u.validate.fn;
+			int none = 0;
+
+			r.nslots = &none;
+			resolve_expr(&r, fn);
+			if (fn->kind == E_PATH && fn->u.path.ref == REF_NONE)
+				break; /* reported */
+			if (fn->kind != E_PATH || fn->u.path.ref != REF_GLOBAL ||
+			    fn->u.path.decl->kind != D_FUN)
+				lwc_error(c, &fn->sp, "validate needs a function defined with fun");
 			break;
+		}
 		default:
 			break;
 		}

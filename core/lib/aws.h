@@ -34,9 +34,23 @@ struct fg_aws_req {
 	const void *body;                 /* JSON and REST-XML bodies */
 	size_t body_len;
 	uint32_t timeout_ms;              /* per attempt; 0: the HTTP client's */
+	int raw_reply;                    /* REST-XML: the reply body is data (GetObject): it is
+	                                   * never parsed. Otherwise a REST-XML body is parsed
+	                                   * when its Content-Type is XML (or absent). */
 };
 
-/* What came back. Valid only during the callback. */
+/* What came back. Valid only during the callback.
+ *
+ * Errors that are not AWS's own replies (err.transport == FG_HTTP_OK, status 0 unless said):
+ *   NoCredentials, NoRegion  FG_ERR_FATAL: the credential and region chain found none; the
+ *                            message is the chain's own, naming every place looked;
+ *   NoEndpoint               FG_ERR_FATAL: no endpoint for the service in the region, or a
+ *                            configured endpoint URL that does not parse;
+ *   SigningError             FG_ERR_INVALID: the request cannot be signed (bad header);
+ *   MalformedReply           FG_ERR_FATAL, with the reply's status and body: a 2xx reply whose
+ *                            XML or JSON body does not parse (the message gives the parser's
+ *                            error). It is not retried: the call may have taken effect.
+ * Query, EC2 and JSON replies are always parsed when the body is not blank. */
 struct fg_aws_reply {
 	int status;                       /* 0 when no reply arrived */
 	const struct fg_headers *headers; /* NULL when no reply arrived */
@@ -59,7 +73,7 @@ struct fg_aws_stats {
 };
 
 /* aws.c */
-/* retry NULL: the standard mode as AWS_RETRY_MODE and AWS_MAX_ATTEMPTS set it. */
+/* The fg_aws uses env and http but does not own them: free it first. retry NULL: the standard mode as AWS_RETRY_MODE and AWS_MAX_ATTEMPTS set it. */
 struct fg_aws *fg_aws_new(struct fg_loop *, struct fg_http_client *, struct fg_aws_env *,
     const struct fg_retry_config *retry);
 /* Calls waiting for credentials or a retry are dropped without callbacks; calls in flight are

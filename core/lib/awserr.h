@@ -11,7 +11,7 @@
 
 enum fg_aws_proto {
 	FG_PROTO_QUERY,    /* <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/> */
-	FG_PROTO_EC2,      /* <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/> */
+	FG_PROTO_EC2,      /* <Response><Errors><Error><Code/>...</Errors><RequestID/></Response> */
 	FG_PROTO_REST_XML, /* S3: <Error><Code/><Message/><RequestId/></Error>, or no body (HEAD) */
 	FG_PROTO_JSON,     /* {"__type": "prefix#Code", "message": ...}, x-amzn-* headers */
 };
@@ -51,13 +51,15 @@ void fg_awserr_parse(struct fg_awserr *e, enum fg_aws_proto, int status,
     const struct fg_headers *headers, const char *body, size_t len);
 /* Fills *e for a request that got no reply. */
 void fg_awserr_transport(struct fg_awserr *e, enum fg_http_err, const char *msg);
-/* The class of e's transport, status, code, message and skew (fg_awserr_parse sets e->cls with
- * it; plugins that build errors themselves can use it too). */
-enum fg_err_class fg_awserr_classify(const struct fg_awserr *e);
 void fg_awserr_free(struct fg_awserr *e);
-const char *fg_err_class_name(enum fg_err_class); /* "throttling", "not-found", ... */
 /* "NoSuchBucket: The specified bucket does not exist (HTTP 404, not-found, request ID X)";
  * caller frees. */
 char *fg_awserr_describe(const struct fg_awserr *e);
+
+/* awserr_class.c */
+/* The class of e's transport, status, code, message and skew (fg_awserr_parse sets e->cls with
+ * it; plugins that build errors themselves can use it too). */
+enum fg_err_class fg_awserr_classify(const struct fg_awserr *e);
+const char *fg_err_class_name(enum fg_err_class); /* "throttling", "not-found", ... */
 
 #endif

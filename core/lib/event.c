@@ -54,7 +54,7 @@ fg_loop_free(struct fg_loop *l)
 	if (l == NULL)
 		return;
 	if (l->dns)
-		evdns_base_free(l->dns, 0);
+		evdns_base_free(l->dns, 1);
 	event_base_free(l->base);
 	free(l);
 }

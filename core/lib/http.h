@@ -11,7 +11,7 @@
 /* Transport-level outcomes; FG_HTTP_OK means a complete response arrived (any status). */
 enum fg_http_err {
 	FG_HTTP_OK = 0,
-	FG_HTTP_EURL,      /* bad URL */
+	FG_HTTP_EURL,      /* bad URL, method or request header */
 	FG_HTTP_EDNS,      /* name did not resolve */
 	FG_HTTP_ECONNECT,  /* connection refused or unreachable */
 	FG_HTTP_ETIMEOUT,  /* connect, idle or total timeout */
@@ -25,6 +25,7 @@ const char *fg_http_err_name(enum fg_http_err);
 /* Retrying a failed transport is safe for these (timeouts, resets, refused connections). */
 int fg_http_err_retryable(enum fg_http_err);
 
+/* A zero pool cap or response cap means the default; a zero timeout means none. */
 struct fg_http_opts {
 	unsigned max_conns_per_host; /* pool cap per (scheme, host, port); default 64 */
 	uint32_t connect_timeout_ms; /* default 5000 */
@@ -40,7 +41,9 @@ void fg_http_opts_default(struct fg_http_opts *);
 struct fg_http_request {
 	const char *method;
 	const char *url;            /* absolute http(s) URL */
-	struct fg_headers headers;  /* Host, Content-Length and Connection are set by the client */
+	/* Content-Length, Connection and Transfer-Encoding are set by the client; so is Host unless
+	 * the caller gives one (kept as given, so a signed Host goes out as signed). */
+	struct fg_headers headers;
 	const void *body;
 	size_t body_len;
 	uint32_t timeout_ms;        /* 0: the client's total timeout */
@@ -73,10 +76,12 @@ struct fg_http_stats {
 struct fg_http_client *fg_http_client_new(struct fg_loop *, const struct fg_http_opts *);
 /* Fails every pending request with FG_HTTP_ECANCEL (callbacks run) and closes connections. */
 void fg_http_client_free(struct fg_http_client *);
-/* Copies what it needs from req; never blocks. Requests beyond the pool cap wait in a queue. */
+/* Copies what it needs from req; never blocks. Requests beyond the pool cap wait in a queue.
+ * The callback never runs before this returns (a bad URL fails from the loop). A request that
+ * a kept-alive connection loses before any response byte is resent once on a new connection. */
 struct fg_http_call *fg_http_send(struct fg_http_client *, const struct fg_http_request *,
     fg_http_cb, void *arg);
-/* Cancels without calling the callback. */
+/* Cancels without calling the callback; the handle is valid until the callback starts. */
 void fg_http_cancel(struct fg_http_call *);
 void fg_http_client_stats(const struct fg_http_client *, struct fg_http_stats *);
 

@@ -195,21 +195,28 @@ jread_error(const char *text, size_t off, const char *what)
 	return fg_printf("line %lu, column %lu: %s", line, col, what);
 }
 
-/* Turns yajl's own message into ours: no "parse error:" prefix, no trailing new line. */
+/* Turns yajl's own message into ours: no "parse error:" prefix, no trailing new line or full
+ * stop, and the character it stopped at when that is printable. */
 static char *
-jread_yajl_error(yajl_handle h, const char *text, size_t off)
+jread_yajl_error(yajl_handle h, const char *text, size_t len, size_t off)
 {
 	unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
-	char *m = (char *)msg, *err;
+	char *m = (char *)msg, *what, *err;
 	size_t n;
 
 	if (strncmp(m, "parse error: ", 13) == 0)
 		m += 13;
 	n = strlen(m);
-	while (n > 0 && isspace((unsigned char)m[n - 1]))
+	while (n > 0 && (isspace((unsigned char)m[n - 1]) || m[n - 1] == '.'))
 		n--;
 	m[n] = '\0';
-	err = jread_error(text, off, m);
+	/* A lexical error points at the start of its token, not at the culprit. */
+	if (off < len && isgraph((unsigned char)text[off]) && strncmp(m, "lexical", 7) != 0)
+		what = fg_printf("%s (at '%c')", m, text[off]);
+	else
+		what = fg_strdup(m);
+	err = jread_error(text, off, what);
+	free(what);
 	yajl_free_error(h, msg);
 	return err;
 }
@@ -236,14 +243,14 @@ fg_json_parse(const char *text, size_t len, char **err)
 	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(h);
 		if (st == yajl_status_error)
-			*err = jread_yajl_error(h, text, len);
+			*err = jread_yajl_error(h, text, len, len);
 	} else {
 		/* yajl counts bytes up to and including the token it stopped at. */
 		size_t off = yajl_get_bytes_consumed(h);
 
 		off = off > 0 ? off - 1 : 0;
 		*err = st == yajl_status_client_canceled ? jread_error(text, off, r.why) :
-		    jread_yajl_error(h, text, off);
+		    jread_yajl_error(h, text, len, off);
 	}
 	yajl_free(h);
 	if (*err == NULL)

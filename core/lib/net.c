@@ -187,7 +187,7 @@ tls_error(struct fg_net_conn *c, short what, int sockerr)
 	return fg_printf("TLS handshake with %s failed: %s", c->name, strerror(sockerr));
 }
 
-/* Bytes arrived: hands each contiguous piece to the owner. */
+/* Bytes arrived: hands all of them to the owner as one piece. */
 static void
 on_read(struct bufferevent *bev, void *arg)
 {

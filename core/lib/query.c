@@ -218,8 +218,8 @@ query_decode_part(const char *s, size_t len, size_t col, const char *what, char 
 			continue;
 		if (len - i < 3 || !isxdigit((unsigned char)s[i + 1]) ||
 		    !isxdigit((unsigned char)s[i + 2])) {
-			*err = fg_printf("column %zu: bad percent-escape \"%.*s\" in %s", col + i + 1,
-			    (int)(len - i < 3 ? len - i : 3), s + i, what);
+			*err = fg_printf("column %zu: bad percent-escape \"%.*s\" in %s",
+			    col + i + 1, (int)(len - i < 3 ? len - i : 3), s + i, what);
 			return NULL;
 		}
 		if (s[i + 1] == '0' && s[i + 2] == '0') {
@@ -264,8 +264,8 @@ fg_query_decode(struct fg_query *q, const char *s, size_t len, char **err)
 		key = query_decode_part(s + i, kend - i, i, "a parameter name", err);
 		if (key == NULL)
 			goto fail;
-		value = eq == NULL ? fg_strdup("") :
-		    query_decode_part(s + kend + 1, end - kend - 1, kend + 1, "a parameter value", err);
+		value = eq == NULL ? fg_strdup("") : query_decode_part(s + kend + 1,
+		    end - kend - 1, kend + 1, "a parameter value", err);
 		if (value == NULL) {
 			free(key);
 			goto fail;

@@ -34,8 +34,8 @@ fg_retry_config_set(struct fg_retry_config *c, const char *mode, const char *max
 		else if (strcmp(mode, "legacy") == 0)
 			m = FG_RETRY_LEGACY;
 		else {
-			*err = fg_printf("retry mode \"%s\" is not one of standard, adaptive, legacy",
-			    mode);
+			*err = fg_printf("retry mode \"%s\" is not one of standard, adaptive, "
+			    "legacy", mode);
 			return -1;
 		}
 	}

@@ -136,8 +136,8 @@ fg_xml_parse(const char *text, size_t len, char **err)
 
 	*err = NULL;
 	if (len > FG_XML_MAX_SIZE) {
-		*err = fg_printf("line 1, column 1: document of %zu bytes is over the %u-byte limit",
-		    len, FG_XML_MAX_SIZE);
+		*err = fg_printf("line 1, column 1: document of %zu bytes is over the %u-byte "
+		    "limit", len, FG_XML_MAX_SIZE);
 		return NULL;
 	}
 	memset(&r, 0, sizeof(r));

@@ -155,7 +155,8 @@ START_TEST(s3_samples_and_head)
 	ck_assert_int_eq(e.cls, FG_ERR_INVALID);
 	fg_awserr_free(&e);
 	parse(&e, FG_PROTO_REST_XML, 503, NULL, NULL,
-	    "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>");
+	    "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message>"
+	    "</Error>");
 	ck_assert_int_eq(e.cls, FG_ERR_THROTTLING);
 	ck_assert_int_eq(e.fault, FG_FAULT_RECEIVER);
 	fg_awserr_free(&e);
@@ -370,9 +371,10 @@ START_TEST(not_found_conflict_invalid_fatal)
 		"InvalidRouteTableID.NotFound", "NotFound", NULL };
 	static const char *const conflicts[] = { "ConditionalCheckFailedException",
 		"EntityAlreadyExists", "BucketAlreadyOwnedByYou", "BucketAlreadyExists",
-		"ResourceInUseException", "DependencyViolation", "DeleteConflict", "QueueAlreadyExists",
-		"IdempotentParameterMismatch", "InvalidGroup.Duplicate", "InvalidIPAddress.InUse",
-		"AWS.SimpleQueueService.QueueDeletedRecently", "TransactionConflictException", NULL };
+		"ResourceInUseException", "DependencyViolation", "DeleteConflict",
+		"QueueAlreadyExists", "IdempotentParameterMismatch", "InvalidGroup.Duplicate",
+		"InvalidIPAddress.InUse", "AWS.SimpleQueueService.QueueDeletedRecently",
+		"TransactionConflictException", NULL };
 	static const char *const invalid[] = { "ValidationException", "ValidationError",
 		"InvalidParameterValue", "InvalidParameterCombination", "MalformedPolicyDocument",
 		"MissingParameter", "InvalidInstanceID.Malformed", "SerializationException", NULL };
@@ -405,13 +407,14 @@ START_TEST(clock_skew)
 	fg_clock_set(&fake_clock);
 	assert_classes(always, 403, FG_ERR_CLOCK_SKEW);
 	parse(&e, FG_PROTO_JSON, 400, NULL, NULL, "{\"__type\": \"InvalidSignatureException\", "
-	    "\"message\": \"Signature expired: 20130524T000000Z is now earlier than 20130524T000500Z "
-	    "(20130524T001000Z - 5 min.)\"}");
+	    "\"message\": \"Signature expired: 20130524T000000Z is now earlier than "
+	    "20130524T000500Z (20130524T001000Z - 5 min.)\"}");
 	ck_assert_int_eq(e.cls, FG_ERR_CLOCK_SKEW);
 	fg_awserr_free(&e);
 	parse(&e, FG_PROTO_QUERY, 403, NULL, NULL, "<ErrorResponse><Error><Type>Sender</Type>"
-	    "<Code>SignatureDoesNotMatch</Code><Message>Signature not yet current: 20240101T001500Z "
-	    "is still later than 20240101T001000Z (20240101T000500Z + 5 min.)</Message></Error>"
+	    "<Code>SignatureDoesNotMatch</Code><Message>Signature not yet current: "
+	    "20240101T001500Z is still later than 20240101T001000Z (20240101T000500Z + 5 min.)"
+	    "</Message></Error>"
 	    "</ErrorResponse>");
 	ck_assert_int_eq(e.cls, FG_ERR_CLOCK_SKEW);
 	fg_awserr_free(&e);

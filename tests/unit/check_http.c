@@ -1096,6 +1096,30 @@ START_TEST(tls_host_name_mismatch)
 }
 END_TEST
 
+START_TEST(tls_connect_timeout)
+{
+	struct fg_http_opts o;
+	struct reply a = { 0 };
+	struct raw r;
+	uint64_t t0;
+
+	fg_http_opts_default(&o);
+	o.connect_timeout_ms = 200;
+	o.insecure = 1;
+	env_start(&o);
+	raw_start(&r, RAW_SILENT, NULL, 0); /* accepts, never answers the ClientHello */
+	t0 = fg_mono_ms();
+	tls_get("127.0.0.1", r.port, &a);
+	ck_assert_int_eq(a.err, FG_HTTP_ETIMEOUT);
+	ck_assert_msg(strstr(a.msg, "timed out after 200 ms (in the TLS handshake)") != NULL, "%s",
+	    a.msg);
+	ck_assert_uint_ge(a.at_ms - t0, 190);
+	reply_free(&a);
+	raw_stop(&r);
+	env_stop();
+}
+END_TEST
+
 START_TEST(tls_bad_ca_file)
 {
 	struct fg_http_opts o;
@@ -1140,6 +1164,7 @@ http_suite(void)
 	tcase_add_test(tls, tls_passes_with_ca_file);
 	tcase_add_test(tls, tls_aws_ca_bundle);
 	tcase_add_test(tls, tls_host_name_mismatch);
+	tcase_add_test(tls, tls_connect_timeout);
 	tcase_add_test(tls, tls_bad_ca_file);
 	suite_add_tcase(s, tls);
 	return s;

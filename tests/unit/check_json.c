@@ -56,8 +56,8 @@ START_TEST(dynamodb_describe_table_sample)
 	ck_assert_int_eq(fg_json_double(fg_json_path(v, "Table/CreationDateTime"), &d), 0);
 	ck_assert(fabs(d - 1363729002.358) < 1e-6);
 	ck_assert_int_eq(fg_json_int(fg_json_path(v, "Table/CreationDateTime"), &i), -1);
-	ck_assert_int_eq(fg_json_int(fg_json_path(v, "Table/ProvisionedThroughput/ReadCapacityUnits"),
-	    &i), 0);
+	ck_assert_int_eq(fg_json_int(fg_json_path(v,
+	    "Table/ProvisionedThroughput/ReadCapacityUnits"), &i), 0);
 	ck_assert_int_eq(i, 5);
 	ck_assert_ptr_null(fg_json_path(v, "Table/KeySchema/2"));
 	ck_assert_ptr_null(fg_json_path(v, "Table/KeySchema/x"));
@@ -152,7 +152,8 @@ START_TEST(errors_say_line_and_column)
 {
 	const char *t = "{\n  \"a\": 1,\n  \"b\": }";
 
-	parse_bad(t, strlen(t), "line 3, column 8:");
+	parse_bad(t, strlen(t), "line 3, column 8: unallowed token at this point in JSON text "
+	    "(at '}')");
 	t = "{\"a\": [1, 2";
 	parse_bad(t, strlen(t), "line 1, column 12: premature EOF");
 	parse_bad("", 0, "line 1, column 1:");
@@ -162,7 +163,7 @@ START_TEST(errors_say_line_and_column)
 	t = "{'a': 1}";
 	parse_bad(t, strlen(t), "line 1, column 2:");
 	t = "[1] [2]";
-	parse_bad(t, strlen(t), "line 1, column 5:");
+	parse_bad(t, strlen(t), "line 1, column 5: trailing garbage (at '[')");
 	t = "[tru]";
 	parse_bad(t, strlen(t), "line 1, column");
 	t = "/* comment */ 1";
@@ -277,8 +278,8 @@ START_TEST(writer_repairs_utf8)
 	fg_jw_str(&w, "ok\xC3\xA9");
 	fg_jw_str(&w, "bad\xC3\x28\xED\xA0\x80");
 	fg_jw_end_arr(&w);
-	ck_assert_str_eq(fg_jw_text(&w), "[\"ok\xC3\xA9\",\"bad\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD"
-	    "\xEF\xBF\xBD\"]");
+	ck_assert_str_eq(fg_jw_text(&w),
+	    "[\"ok\xC3\xA9\",\"bad\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"]");
 	fg_jw_free(&w);
 }
 END_TEST

@@ -35,8 +35,8 @@ START_TEST(sqs_create_queue)
 	ck_assert_str_eq(fg_query_get(&q, "Attribute.2.Name"), "Policy");
 	ck_assert_str_eq(fg_query_getf(&q, "Attribute.%u.Value", 1u), "40");
 	ck_assert_ptr_null(fg_query_get(&q, "Attribute.3.Name"));
-	assert_encoded(&q, "Action=CreateQueue&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=40"
-	    "&Attribute.2.Name=Policy"
+	assert_encoded(&q, "Action=CreateQueue"
+	    "&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=40&Attribute.2.Name=Policy"
 	    "&Attribute.2.Value=%7B%22Version%22%3A%20%222012-10-17%22%7D"
 	    "&QueueName=fugue-requests&Tag.1.Key=team&Tag.1.Value=a%20b&Version=2012-11-05");
 	fg_query_free(&q);
@@ -70,7 +70,8 @@ END_TEST
 START_TEST(ec2_filters_and_tag_specs)
 {
 	static const char *const fid[] = { "f-1" }, *const states[] = { "pending", "running" };
-	static const char *const k[] = { "fugue:fid", "fugue:id" }, *const v[] = { "f-1", "net.vpc" };
+	static const char *const k[] = { "fugue:fid", "fugue:id" };
+	static const char *const v[] = { "f-1", "net.vpc" };
 	struct fg_query q;
 
 	fg_query_init(&q);
@@ -101,7 +102,8 @@ START_TEST(scalars_and_encoding)
 	fg_query_add_bool(&q, "DryRun", 1);
 	fg_query_add_bool(&q, "IsDefault", 0);
 	fg_query_addf(&q, "Text", "%s-%d", "x", 7);
-	fg_query_add_at(&q, "SendMessageBatchRequestEntry", 1, "MessageBody", "a b+c/d~e*f=&\xC3\xA9\n");
+	fg_query_add_at(&q, "SendMessageBatchRequestEntry", 1, "MessageBody",
+	    "a b+c/d~e*f=&\xC3\xA9\n");
 	fg_query_add(&q, "Dup", "second-added-first");
 	fg_query_add(&q, "Dup", "added-second");
 	fg_query_add(&q, "Filter.10.Name", "x");

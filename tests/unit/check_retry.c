@@ -255,7 +255,8 @@ START_TEST(config_from_env)
 	setenv("AWS_RETRY_MODE", "adaptive", 1);
 	setenv("AWS_MAX_ATTEMPTS", "zero", 1);
 	ck_assert_int_eq(fg_retry_config_from_env(&c, &err), -1);
-	ck_assert_str_eq(err, "AWS_MAX_ATTEMPTS: max attempts \"zero\" is not a number from 1 to 1000");
+	ck_assert_str_eq(err,
+	    "AWS_MAX_ATTEMPTS: max attempts \"zero\" is not a number from 1 to 1000");
 	free(err);
 	ck_assert_int_eq(c.mode, FG_RETRY_STANDARD);
 	setenv("AWS_RETRY_MODE", "slow", 1);

@@ -55,7 +55,8 @@ START_TEST(query_samples)
 	x = parse_sample("iam-get-user.xml");
 	ck_assert_str_eq(fg_xml_text(x, "GetUserResult/User/Arn"),
 	    "arn:aws:iam::123456789012:user/division_abc/subdivision_xyz/Bob");
-	ck_assert_str_eq(fg_xml_text(x, "GetUserResult/User/Path"), "/division_abc/subdivision_xyz/");
+	ck_assert_str_eq(fg_xml_text(x, "GetUserResult/User/Path"),
+	    "/division_abc/subdivision_xyz/");
 	fg_xml_free(x);
 
 	x = parse_sample("sts-get-caller-identity.xml");
@@ -191,7 +192,8 @@ START_TEST(dtd_and_entities_refused)
 	    "<r>&x;</r>";
 	static const char ext[] = "<!DOCTYPE r SYSTEM \"http://127.0.0.1/r.dtd\"><r/>";
 
-	parse_bad(laughs, sizeof(laughs) - 1, "line 2, column 16: DOCTYPE declarations are not allowed");
+	parse_bad(laughs, sizeof(laughs) - 1,
+	    "line 2, column 16: DOCTYPE declarations are not allowed");
 	parse_bad(xxe, sizeof(xxe) - 1, "line 1, column 13: DOCTYPE declarations are not allowed");
 	parse_bad(ext, sizeof(ext) - 1, "line 1, column 44: DOCTYPE declarations are not allowed");
 }
