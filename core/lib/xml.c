@@ -1,4 +1,4 @@
-/* xml.c: XML replies parsed with expat into a small tree of elements (local names, trimmed
+/* xml.c: XML replies parsed with expat into a small tree of elements (local names, text;
  * text), with limits on size, depth and element count, and no DTD or entity processing. */
 #include "config.h"
 
@@ -86,7 +86,8 @@ xml_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Expat handler: an element closes; its text is kept trimmed. */
+/* Expat handler: an element closes. Its text loses surrounding white space that holds a line
+ * break (pretty-printing); a leaf keeps other spaces exactly (S3 keys may end in spaces). */
 static void
 on_end(void *ctx, const XML_Char *name)
 {
@@ -103,6 +104,14 @@ on_end(void *ctx, const XML_Char *name)
 		start++;
 	while (end > start && xml_space(b->data[end - 1]))
 		end--;
+	if (r->cur->child == NULL) {
+		/* A leaf: undo the trim on a side whose white space has no line break. */
+		if (memchr(b->data, '\n', start) == NULL && memchr(b->data, '\r', start) == NULL)
+			start = 0;
+		if (memchr(b->data + end, '\n', b->len - end) == NULL &&
+		    memchr(b->data + end, '\r', b->len - end) == NULL)
+			end = b->len;
+	}
 	r->cur->text = fg_strndup(end > start ? b->data + start : "", end - start);
 	r->cur = r->cur->parent;
 	r->depth--;

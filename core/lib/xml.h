@@ -10,7 +10,8 @@
 /* xml.c */
 struct fg_xml {
 	char *name;            /* local name, namespace prefix/URI stripped */
-	char *text;            /* concatenated character data, trimmed of surrounding white space */
+	char *text;            /* character data; surrounding white space with a line break (indentation) is trimmed,
+	                        * other leading/trailing spaces of a leaf are kept */
 	struct fg_xml *parent;
 	struct fg_xml *child;  /* first child element */
 	struct fg_xml *next;   /* next sibling element */
@@ -24,7 +25,8 @@ struct fg_xml {
 /* Parses a document; on failure NULL and *err = "line 3, column 14: mismatched tag". */
 struct fg_xml *fg_xml_parse(const char *text, size_t len, char **err);
 void fg_xml_free(struct fg_xml *);
-/* The first descendant along a path of local names, "Error/Code", relative to n ("" is n). */
+/* The first descendant along a path of local names, "Error/Code", relative to n ("" is n);
+ * when several children share a name, each is tried in turn. */
 struct fg_xml *fg_xml_find(struct fg_xml *n, const char *path);
 /* The text of fg_xml_find(n, path), or NULL. */
 const char *fg_xml_text(struct fg_xml *n, const char *path);

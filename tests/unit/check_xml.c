@@ -148,6 +148,21 @@ START_TEST(find_backtracks_and_strips_namespaces)
 }
 END_TEST
 
+START_TEST(leaf_text_keeps_spaces_but_not_indentation)
+{
+	static const char doc[] = "<ListBucketResult>\n  <Contents>\n    <Key> a b </Key>\n"
+				  "    <ETag>\n      \"x\"\n    </ETag>\n  </Contents>\n</ListBucketResult>";
+	char *err = NULL;
+	struct fg_xml *x = fg_xml_parse(doc, sizeof(doc) - 1, &err);
+
+	ck_assert_ptr_nonnull(x);
+	ck_assert_str_eq(fg_xml_text(x, "Contents/Key"), " a b ");
+	ck_assert_str_eq(fg_xml_text(x, "Contents/ETag"), "\"x\"");
+	ck_assert_str_eq(fg_xml_text(x, "Contents"), "");
+	fg_xml_free(x);
+}
+END_TEST
+
 START_TEST(input_need_not_be_terminated)
 {
 	static const char text[] = "<a>x</a>GARBAGE";
@@ -278,6 +293,7 @@ xml_suite(void)
 	tcase_add_test(tc, sqs_receive_message_lists);
 	tcase_add_test(tc, ec2_and_s3_samples);
 	tcase_add_test(tc, find_backtracks_and_strips_namespaces);
+	tcase_add_test(tc, leaf_text_keeps_spaces_but_not_indentation);
 	tcase_add_test(tc, input_need_not_be_terminated);
 	tcase_add_test(tc, malformed_documents_say_where);
 	tcase_add_test(tc, dtd_and_entities_refused);
