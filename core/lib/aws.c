@@ -378,9 +378,9 @@ on_http(enum fg_http_err herr, const char *errmsg, struct fg_http_response *resp
 	if (fg_awserr_from_reply(&e, call->proto, herr, errmsg, resp) == 0) {
 		fg_retry_success(&aws->quota, &call->rs);
 		parse_reply(call, resp, &e, &xml, &json);
-		log_debug("aws", "%s %s %s: attempt %u: HTTP %d%s%s", call->method, call->service,
-		    call->what, call->attempts, resp->status, e.code ? ", " : "",
-		    e.code ? e.message : "");
+		log_debug("aws", "%s %s %s: attempt %u: HTTP %d%s%s%s%s", call->method,
+		    call->service, call->what, call->attempts, resp->status, e.code ? ", " : "",
+		    e.code ? e.code : "", e.code ? ": " : "", e.code ? e.message : "");
 		call_finish(call, resp, &e, xml, json);
 		return;
 	}

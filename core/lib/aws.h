@@ -27,7 +27,9 @@ struct fg_aws_req {
 	const char *target;               /* JSON: X-Amz-Target, "DynamoDB_20120810.GetItem" */
 	const char *json_version;         /* JSON: "1.0" (default) or "1.1" */
 	const char *method;               /* REST-XML: GET, PUT, ...; the others always POST */
-	const char *bucket;               /* REST-XML: path- or virtual-hosted per the endpoint */
+	const char *bucket;               /* REST-XML: path- or virtual-hosted per the endpoint;
+	                                   * path-style anyway for a name that is not a DNS label
+	                                   * (dots, capitals) and for an endpoint at an IP address */
 	const char *key;                  /* REST-XML: object key, percent-encoded here */
 	const char *query;                /* REST-XML: raw query string ("versioning", "list-type=2") */
 	const struct fg_headers *headers; /* extra headers (Content-Type, x-amz-meta-*, ...) */
@@ -73,13 +75,18 @@ struct fg_aws_stats {
 };
 
 /* aws.c */
-/* The fg_aws uses env and http but does not own them: free it first. retry NULL: the standard mode as AWS_RETRY_MODE and AWS_MAX_ATTEMPTS set it. */
+/* The fg_aws uses env and http but does not own them: free it before them. retry NULL: the
+ * standard mode as AWS_RETRY_MODE and AWS_MAX_ATTEMPTS set it. */
 struct fg_aws *fg_aws_new(struct fg_loop *, struct fg_http_client *, struct fg_aws_env *,
     const struct fg_retry_config *retry);
 /* Calls waiting for credentials or a retry are dropped without callbacks; calls in flight are
- * cancelled (fg_http_cancel) likewise. */
+ * cancelled (fg_http_cancel) likewise. May be called from a callback. */
 void fg_aws_free(struct fg_aws *);
-/* Starts a call; cb runs exactly once, on the loop, never from inside fg_aws_send. */
+/* Starts a call; cb runs exactly once, on the loop, never from inside fg_aws_send. When the
+ * environment holds credentials and a region (the request's region counts), the call uses
+ * them; otherwise it waits for one fg_aws_env_resolve (shared by the calls then waiting) and
+ * ends with NoCredentials or NoRegion if that finds none. Each attempt is signed with a copy
+ * of the credentials current then, at the clock corrected by the last clock-skew error. */
 struct fg_aws_call *fg_aws_send(struct fg_aws *, const struct fg_aws_req *, fg_aws_cb, void *);
 /* Cancels without calling the callback. */
 void fg_aws_cancel(struct fg_aws_call *);
