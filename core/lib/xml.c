@@ -86,6 +86,13 @@ xml_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Returns whether n bytes at p hold a line break. */
+static int
+has_break(const char *p, size_t n)
+{
+	return n > 0 && (memchr(p, '\n', n) != NULL || memchr(p, '\r', n) != NULL);
+}
+
 /* Expat handler: an element closes. Its text loses surrounding white space that holds a line
  * break (pretty-printing); a leaf keeps other spaces exactly (S3 keys may end in spaces). */
 static void
@@ -106,10 +113,9 @@ on_end(void *ctx, const XML_Char *name)
 		end--;
 	if (r->cur->child == NULL) {
 		/* A leaf: undo the trim on a side whose white space has no line break. */
-		if (memchr(b->data, '\n', start) == NULL && memchr(b->data, '\r', start) == NULL)
+		if (!has_break(b->data, start))
 			start = 0;
-		if (memchr(b->data + end, '\n', b->len - end) == NULL &&
-		    memchr(b->data + end, '\r', b->len - end) == NULL)
+		if (!has_break(b->data + end, b->len - end))
 			end = b->len;
 	}
 	r->cur->text = fg_strndup(end > start ? b->data + start : "", end - start);
