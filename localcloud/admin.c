@@ -9,7 +9,7 @@
 
 #define MAX_COUNTERS 1024 /* distinct (service, action) pairs; beyond, calls count as "(other)" */
 
-/* Counts one call of (svc, action). */
+/* Counts one call of (svc, action); past MAX_COUNTERS pairs, as (unrouted, "(other)"). */
 void
 lc_count(struct lc_server *srv, const struct lc_service *svc, const char *action)
 {
@@ -24,9 +24,14 @@ lc_count(struct lc_server *srv, const struct lc_service *svc, const char *action
 			return;
 		}
 	}
-	if (srv->ncounters >= MAX_COUNTERS) {
-		lc_count(srv, NULL, "(other)");
+	/* The entry after the last distinct pair is "(other)". */
+	if (srv->ncounters > MAX_COUNTERS) {
+		srv->counters[MAX_COUNTERS].calls++;
 		return;
+	}
+	if (srv->ncounters == MAX_COUNTERS) {
+		svc = NULL;
+		a = "(other)";
 	}
 	srv->counters = fg_realloc(srv->counters, (srv->ncounters + 1) * sizeof(*srv->counters));
 	srv->counters[srv->ncounters].svc = svc;

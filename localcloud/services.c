@@ -5,6 +5,9 @@
 #include "services.h"
 
 const struct lc_service *const lc_services[] = {
+	&lc_svc_dynamodb,
+	&lc_svc_s3,
+	&lc_svc_sns,
 	&lc_svc_sqs,
 	&lc_svc_sts,
 };

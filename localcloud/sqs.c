@@ -386,8 +386,9 @@ list_queues(struct lc_request *req, struct sqs_state *st, fg_json in)
 
 /* ListDeadLetterSourceQueues. */
 static enum lc_result
-dl_sources(struct lc_request *req, struct sqs_state *st, struct sqs_queue *dlq, fg_json in)
+dl_sources(struct lc_request *req, struct sqs_queue *dlq, fg_json in)
 {
+	struct sqs_state *st = dlq->st;
 	struct sqs_queue **qs = fg_calloc(st->nqueues + 1, sizeof(*qs));
 	char *after;
 	int64_t max;
@@ -436,14 +437,13 @@ attr_value(struct sqs_queue *q, const char *name, char *buf, size_t len)
 
 /* GetQueueAttributes. */
 static enum lc_result
-get_attrs(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, fg_json in)
+get_attrs(struct lc_request *req, struct sqs_queue *q, fg_json in)
 {
 	fg_json names = fg_json_get(in, "AttributeNames");
 	int all = 0;
 	struct sqs_out o;
 	char buf[32];
 
-	(void)st;
 	for (size_t i = 0; i < fg_json_len(names); i++) {
 		const char *n = fg_json_str(fg_json_at(names, i));
 
@@ -472,8 +472,9 @@ get_attrs(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, fg_
 
 /* SetQueueAttributes. */
 static enum lc_result
-set_attrs(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, fg_json in)
+set_attrs(struct lc_request *req, struct sqs_queue *q, fg_json in)
 {
+	struct sqs_state *st = q->st;
 	fg_json attrs = fg_json_get(in, "Attributes");
 
 	if (attrs_check(req, st, attrs) != 0)
@@ -488,8 +489,9 @@ set_attrs(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, fg_
 
 /* DeleteQueue. */
 static enum lc_result
-delete_queue(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, fg_json in)
+delete_queue(struct lc_request *req, struct sqs_queue *q, fg_json in)
 {
+	struct sqs_state *st = q->st;
 	(void)in;
 	sqs_waiters_flush(q);
 	sqs_queue_delete(st, q);
@@ -499,8 +501,9 @@ delete_queue(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, 
 
 /* PurgeQueue. */
 static enum lc_result
-purge_queue(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, fg_json in)
+purge_queue(struct lc_request *req, struct sqs_queue *q, fg_json in)
 {
+	struct sqs_state *st = q->st;
 	(void)in;
 	sqs_queue_purge(q);
 	lc_changed(st->srv, &lc_svc_sqs);
@@ -509,8 +512,9 @@ purge_queue(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, f
 
 /* TagQueue. */
 static enum lc_result
-tag_queue(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, fg_json in)
+tag_queue(struct lc_request *req, struct sqs_queue *q, fg_json in)
 {
+	struct sqs_state *st = q->st;
 	fg_json tags = fg_json_get(in, "Tags");
 
 	if (fg_json_len(tags) == 0) {
@@ -525,8 +529,9 @@ tag_queue(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, fg_
 
 /* UntagQueue. */
 static enum lc_result
-untag_queue(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, fg_json in)
+untag_queue(struct lc_request *req, struct sqs_queue *q, fg_json in)
 {
+	struct sqs_state *st = q->st;
 	fg_json keys = fg_json_get(in, "TagKeys");
 
 	if (fg_json_len(keys) == 0) {
@@ -542,11 +547,10 @@ untag_queue(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, f
 
 /* ListQueueTags. */
 static enum lc_result
-list_tags(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, fg_json in)
+list_tags(struct lc_request *req, struct sqs_queue *q, fg_json in)
 {
 	struct sqs_out o;
 
-	(void)st;
 	(void)in;
 	sqs_out_begin(&o, req, 1);
 	if (q->ntags) {
@@ -559,32 +563,16 @@ list_tags(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, fg_
 	return LC_DONE;
 }
 
-/* Message actions, adapted to the table's signature. */
-#define MSG_ACTION(name, fn) \
-	static enum lc_result \
-	name(struct lc_request *req, struct sqs_state *st, struct sqs_queue *q, fg_json in) \
-	{ \
-		(void)st; \
-		return fn(req, q, in); \
-	}
-MSG_ACTION(a_send, sqs_send)
-MSG_ACTION(a_send_batch, sqs_send_batch)
-MSG_ACTION(a_receive, sqs_receive)
-MSG_ACTION(a_delete_msg, sqs_delete_msg)
-MSG_ACTION(a_delete_batch, sqs_delete_batch)
-MSG_ACTION(a_change_vis, sqs_change_vis)
-MSG_ACTION(a_change_vis_batch, sqs_change_vis_batch)
-
 static const struct {
 	const char *action;
 	enum lc_result (*fn)(struct lc_request *, struct sqs_state *, fg_json);
-	enum lc_result (*qfn)(struct lc_request *, struct sqs_state *, struct sqs_queue *, fg_json);
+	enum lc_result (*qfn)(struct lc_request *, struct sqs_queue *, fg_json);
 } handlers[] = {
-	{ "ChangeMessageVisibility", NULL, a_change_vis },
-	{ "ChangeMessageVisibilityBatch", NULL, a_change_vis_batch },
+	{ "ChangeMessageVisibility", NULL, sqs_change_vis },
+	{ "ChangeMessageVisibilityBatch", NULL, sqs_change_vis_batch },
 	{ "CreateQueue", create_queue, NULL },
-	{ "DeleteMessage", NULL, a_delete_msg },
-	{ "DeleteMessageBatch", NULL, a_delete_batch },
+	{ "DeleteMessage", NULL, sqs_delete_msg },
+	{ "DeleteMessageBatch", NULL, sqs_delete_batch },
 	{ "DeleteQueue", NULL, delete_queue },
 	{ "GetQueueAttributes", NULL, get_attrs },
 	{ "GetQueueUrl", get_queue_url, NULL },
@@ -592,9 +580,9 @@ static const struct {
 	{ "ListQueueTags", NULL, list_tags },
 	{ "ListQueues", list_queues, NULL },
 	{ "PurgeQueue", NULL, purge_queue },
-	{ "ReceiveMessage", NULL, a_receive },
-	{ "SendMessage", NULL, a_send },
-	{ "SendMessageBatch", NULL, a_send_batch },
+	{ "ReceiveMessage", NULL, sqs_receive },
+	{ "SendMessage", NULL, sqs_send },
+	{ "SendMessageBatch", NULL, sqs_send_batch },
 	{ "SetQueueAttributes", NULL, set_attrs },
 	{ "TagQueue", NULL, tag_queue },
 	{ "UntagQueue", NULL, untag_queue },
@@ -636,7 +624,7 @@ sqs_handle(struct lc_request *req)
 	if (handlers[i].fn)
 		r = handlers[i].fn(req, st, in);
 	else if ((q = queue_of(req, st, in)) != NULL)
-		r = handlers[i].qfn(req, st, q, in);
+		r = handlers[i].qfn(req, q, in);
 	if (r != LC_DEFER)
 		fg_json_free(in);
 	return r;

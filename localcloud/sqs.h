@@ -94,8 +94,9 @@ struct sqs_kv {
 	char *value;
 };
 struct sqs_msg {
-	struct sqs_msg *next, *prev; /* queue order (send order) */
+	struct sqs_msg *next, *prev; /* the ready list, while visible */
 	struct sqs_msg *hnext;       /* id hash chain */
+	long heap_idx;               /* index in the hidden heap, -1 while visible */
 	char id[37];
 	char *body;
 	size_t body_len;
@@ -123,9 +124,14 @@ struct sqs_queue {
 	size_t nattrs;
 	struct sqs_kv *tags;
 	size_t ntags;
-	struct sqs_msg *head, *tail;
+	/* Messages: visible ones in a list (oldest first), hidden ones (delayed or in flight) in a
+	 * heap by the time they become visible, and all of them in a hash by id. */
+	struct sqs_msg *ready, *ready_tail;
+	size_t nready;
+	struct sqs_msg **heap;
+	size_t nheap, heapcap;
 	size_t nmsgs;
-	struct sqs_msg **hash;       /* by message id */
+	struct sqs_msg **hash;
 	size_t hcap;
 	struct sqs_waiter *waiters;  /* long polls, oldest first */
 	struct fg_timer *wake;       /* next message that becomes visible, while polls wait */
@@ -159,11 +165,18 @@ int64_t sqs_queue_int(const struct sqs_queue *, const char *name);
 void sqs_kv_set(struct sqs_kv **, size_t *, const char *key, const char *value);
 void sqs_kv_del(struct sqs_kv **, size_t *, const char *key);
 void sqs_kv_free(struct sqs_kv *, size_t);
-/* Adds a message; the caller fills everything but the links. */
+
+/* sqs_msgq.c: the messages of a queue. */
+void sqs_msgq_init(struct sqs_queue *);
+/* Adds a message (visible or hidden by its visible_ms); the caller fills all but the links. */
 void sqs_msg_add(struct sqs_queue *, struct sqs_msg *);
 struct sqs_msg *sqs_msg_find(struct sqs_queue *, const char *id);
 void sqs_msg_remove(struct sqs_queue *, struct sqs_msg *);
 void sqs_msg_free(struct sqs_msg *);
+/* Changes when a hidden message becomes visible. */
+void sqs_msg_hide_until(struct sqs_queue *, struct sqs_msg *, int64_t visible_ms);
+/* Iterates over every message: NULL starts; returns NULL after the last. */
+struct sqs_msg *sqs_msg_next(const struct sqs_queue *, const struct sqs_msg *);
 void sqs_queue_purge(struct sqs_queue *);
 /* Counts of visible, in-flight and delayed messages now. */
 void sqs_queue_counts(struct sqs_queue *, int64_t now, size_t *visible, size_t *inflight,
@@ -172,8 +185,8 @@ void sqs_queue_counts(struct sqs_queue *, int64_t now, size_t *visible, size_t *
  * redrive policy's maxReceiveCount to the dead-letter queue, drops expired ones. */
 size_t sqs_queue_take(struct sqs_queue *, int64_t now, size_t max, int64_t vis_s,
     struct sqs_msg **out);
-/* The earliest future time a hidden message becomes visible, or 0. */
-int64_t sqs_queue_next_visible(const struct sqs_queue *, int64_t now);
+/* The earliest time a hidden message becomes visible, or 0 when none is hidden. */
+int64_t sqs_queue_next_visible(const struct sqs_queue *);
 /* Receipt handles: "<queue arn>|<message id>|<receive number>" base64-encoded. */
 char *sqs_receipt(const struct sqs_queue *, const struct sqs_msg *);
 int sqs_receipt_parse(const char *handle, char **arn, char *id, uint32_t *receipt);

@@ -470,7 +470,7 @@ change_one(struct sqs_queue *q, fg_json e, enum sqs_error *code, char **err)
 		    "handle has expired.");
 		return -1;
 	}
-	m->visible_ms = now + vis * 1000;
+	sqs_msg_hide_until(q, m, now + vis * 1000);
 	lc_changed(q->st->srv, &lc_svc_sqs);
 	sqs_kick(q);
 	return 0;

@@ -39,14 +39,14 @@ arm_wake(struct sqs_queue *q)
 {
 	int64_t now = fg_wall_ms(), t;
 
-	if (q->waiters == NULL || (t = sqs_queue_next_visible(q, now)) == 0) {
+	if (q->waiters == NULL || (t = sqs_queue_next_visible(q)) == 0) {
 		if (q->wake)
 			fg_timer_del(q->wake);
 		return;
 	}
 	if (q->wake == NULL)
 		q->wake = fg_timer_new(lc_server_loop(q->st->srv), wake_fired, q);
-	fg_timer_add(q->wake, (uint64_t)(t - now));
+	fg_timer_add(q->wake, t > now ? (uint64_t)(t - now) : 0);
 }
 
 /* Answers a waiter with the messages given (none: an empty receive) and frees it. */

@@ -1,11 +1,9 @@
-/* sqs_queue.c: SQS queues and their messages: lookup, attributes, receiving with visibility
- * timeouts and redrive to a dead-letter queue, receipt handles. */
+/* sqs_queue.c: SQS queues: lookup by name and ARN, attributes and their rules, tags. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "sigv4.h"
 #include "sqs.h"
 
 const struct sqs_attr_def sqs_attr_defs[] = {
@@ -121,8 +119,7 @@ sqs_queue_add(struct sqs_state *st, const char *account, const char *name, const
 	q->region = fg_strdup(region);
 	q->arn = fg_printf("arn:aws:sqs:%s:%s:%s", region, account, name);
 	q->created_ms = q->modified_ms = now;
-	q->hcap = 64;
-	q->hash = fg_calloc(q->hcap, sizeof(*q->hash));
+	sqs_msgq_init(q);
 	st->queues = fg_realloc(st->queues, (st->nqueues + 1) * sizeof(*st->queues));
 	memmove(st->queues + i + 1, st->queues + i, (st->nqueues - i) * sizeof(*st->queues));
 	st->queues[i] = q;
@@ -143,6 +140,7 @@ sqs_queue_delete(struct sqs_state *st, struct sqs_queue *q)
 		st->nqueues--;
 	}
 	sqs_queue_purge(q);
+	free(q->heap);
 	fg_timer_free(q->wake);
 	sqs_kv_free(q->attrs, q->nattrs);
 	sqs_kv_free(q->tags, q->ntags);
@@ -246,238 +244,4 @@ sqs_queue_set_attr(struct sqs_queue *q, const char *name, const char *value)
 		q->max_receive = n;
 		fg_json_free(rp);
 	}
-}
-
-/* Hash of a message id. */
-static size_t
-id_hash(const char *id, size_t cap)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 16777619u;
-	return h & (cap - 1);
-}
-
-/* Doubles the id hash table. */
-static void
-rehash(struct sqs_queue *q)
-{
-	size_t cap = q->hcap * 2;
-	struct sqs_msg **h = fg_calloc(cap, sizeof(*h));
-
-	for (struct sqs_msg *m = q->head; m; m = m->next) {
-		size_t b = id_hash(m->id, cap);
-
-		m->hnext = h[b];
-		h[b] = m;
-	}
-	free(q->hash);
-	q->hash = h;
-	q->hcap = cap;
-}
-
-/* Appends a message to the queue. */
-void
-sqs_msg_add(struct sqs_queue *q, struct sqs_msg *m)
-{
-	size_t b;
-
-	m->next = NULL;
-	m->prev = q->tail;
-	if (q->tail)
-		q->tail->next = m;
-	else
-		q->head = m;
-	q->tail = m;
-	q->nmsgs++;
-	if (q->nmsgs > q->hcap)
-		rehash(q);
-	else {
-		b = id_hash(m->id, q->hcap);
-		m->hnext = q->hash[b];
-		q->hash[b] = m;
-	}
-}
-
-/* The message with this id, or NULL. */
-struct sqs_msg *
-sqs_msg_find(struct sqs_queue *q, const char *id)
-{
-	for (struct sqs_msg *m = q->hash[id_hash(id, q->hcap)]; m; m = m->hnext)
-		if (strcmp(m->id, id) == 0)
-			return m;
-	return NULL;
-}
-
-/* Unlinks a message from the queue (not freed). */
-void
-sqs_msg_remove(struct sqs_queue *q, struct sqs_msg *m)
-{
-	struct sqs_msg **pp = &q->hash[id_hash(m->id, q->hcap)];
-
-	while (*pp && *pp != m)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = m->hnext;
-	if (m->prev)
-		m->prev->next = m->next;
-	else
-		q->head = m->next;
-	if (m->next)
-		m->next->prev = m->prev;
-	else
-		q->tail = m->prev;
-	m->next = m->prev = m->hnext = NULL;
-	q->nmsgs--;
-}
-
-/* Frees a message. */
-void
-sqs_msg_free(struct sqs_msg *m)
-{
-	if (m == NULL)
-		return;
-	free(m->body);
-	free(m->attrs);
-	free(m->sys_attrs);
-	free(m->sender);
-	free(m);
-}
-
-/* Deletes every message. */
-void
-sqs_queue_purge(struct sqs_queue *q)
-{
-	struct sqs_msg *m = q->head, *next;
-
-	for (; m; m = next) {
-		next = m->next;
-		sqs_msg_free(m);
-	}
-	q->head = q->tail = NULL;
-	q->nmsgs = 0;
-	memset(q->hash, 0, q->hcap * sizeof(*q->hash));
-}
-
-/* Counts visible, in-flight and delayed messages. */
-void
-sqs_queue_counts(struct sqs_queue *q, int64_t now, size_t *visible, size_t *inflight,
-    size_t *delayed)
-{
-	*visible = *inflight = *delayed = 0;
-	for (struct sqs_msg *m = q->head; m; m = m->next) {
-		if (m->visible_ms <= now)
-			(*visible)++;
-		else if (m->recv_count > 0)
-			(*inflight)++;
-		else
-			(*delayed)++;
-	}
-}
-
-/* Moves a message to the dead-letter queue, as if sent there at its original time. */
-static void
-redrive(struct sqs_queue *q, struct sqs_queue *dlq, struct sqs_msg *m, int64_t now)
-{
-	sqs_msg_remove(q, m);
-	m->recv_count = 0;
-	m->first_recv_ms = 0;
-	m->receipt = 0;
-	m->visible_ms = now;
-	sqs_msg_add(dlq, m);
-}
-
-/* Takes up to max visible messages for a receive that hides them for vis_s seconds. */
-size_t
-sqs_queue_take(struct sqs_queue *q, int64_t now, size_t max, int64_t vis_s,
-    struct sqs_msg **out)
-{
-	int64_t keep_ms = sqs_queue_int(q, "MessageRetentionPeriod") * 1000;
-	struct sqs_queue *dlq = NULL, *moved_to = NULL;
-	struct sqs_msg *m, *next;
-	size_t n = 0;
-
-	if (q->dlq_arn && q->max_receive > 0)
-		dlq = sqs_queue_by_arn(q->st, q->dlq_arn);
-	for (m = q->head; m && n < max; m = next) {
-		next = m->next;
-		if (m->sent_ms + keep_ms <= now) {
-			sqs_msg_remove(q, m);
-			sqs_msg_free(m);
-			continue;
-		}
-		if (m->visible_ms > now)
-			continue;
-		if (dlq && dlq != q && m->recv_count >= (uint32_t)q->max_receive) {
-			redrive(q, dlq, m, now);
-			moved_to = dlq;
-			continue;
-		}
-		m->recv_count++;
-		if (m->first_recv_ms == 0)
-			m->first_recv_ms = now;
-		m->receipt++;
-		m->visible_ms = now + vis_s * 1000;
-		out[n++] = m;
-	}
-	if (moved_to)
-		sqs_kick(moved_to);
-	return n;
-}
-
-/* The earliest time after now at which a hidden message becomes visible, or 0. */
-int64_t
-sqs_queue_next_visible(const struct sqs_queue *q, int64_t now)
-{
-	int64_t t = 0;
-
-	for (const struct sqs_msg *m = q->head; m; m = m->next)
-		if (m->visible_ms > now && (t == 0 || m->visible_ms < t))
-			t = m->visible_ms;
-	return t;
-}
-
-/* A receipt handle for the message's current receive. */
-char *
-sqs_receipt(const struct sqs_queue *q, const struct sqs_msg *m)
-{
-	char *raw = fg_printf("%s|%s|%u", q->arn, m->id, m->receipt);
-	char *h = fg_base64(raw, strlen(raw));
-
-	free(raw);
-	return h;
-}
-
-/* Splits a receipt handle into queue ARN, message id and receive number; -1 when invalid. */
-int
-sqs_receipt_parse(const char *handle, char **arn, char *id, uint32_t *receipt)
-{
-	size_t n;
-	unsigned char *raw = handle && *handle ? fg_base64_decode(handle, &n) : NULL;
-	char *s, *bar1, *bar2, *end;
-	unsigned long r;
-
-	if (raw == NULL)
-		return -1;
-	s = fg_strndup((char *)raw, n);
-	free(raw);
-	bar2 = strrchr(s, '|');
-	if (strlen(s) != n || bar2 == NULL || bar2 == s) {
-		free(s);
-		return -1;
-	}
-	*bar2 = '\0';
-	bar1 = strrchr(s, '|');
-	r = strtoul(bar2 + 1, &end, 10);
-	if (bar1 == NULL || strlen(bar1 + 1) != 36 || *end != '\0' || bar2[1] == '\0' ||
-	    r > UINT32_MAX) {
-		free(s);
-		return -1;
-	}
-	*bar1 = '\0';
-	memcpy(id, bar1 + 1, 37);
-	*receipt = (uint32_t)r;
-	*arn = s;
-	return 0;
 }

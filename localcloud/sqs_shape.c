@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sqs.h"
+#include "utf8.h"
 
 static const struct sqs_shape s_str = { SQS_T_STR, NULL, NULL, NULL, NULL };
 static const struct sqs_shape s_int = { SQS_T_INT, NULL, NULL, NULL, NULL };
@@ -321,6 +322,10 @@ conv_value(const struct lc_params *p, const struct sqs_shape *sh, const char *ke
 		return 0;
 	default:
 		v = param(p, key);
+		if (fg_utf8_invalid(v->value, v->len) != v->len) {
+			*err = fg_printf("Value for parameter %s is invalid. Reason: not UTF-8.", key);
+			return -1;
+		}
 		fg_jw_strn(jw, v->value, v->len);
 		return 0;
 	}
@@ -338,8 +343,7 @@ sqs_query_to_json(const struct lc_params *p, const struct sqs_shape *sh, char **
 	if (conv_struct(p, sh, "", &jw, err) == 0) {
 		v = fg_json_parse(fg_jw_text(&jw), strlen(fg_jw_text(&jw)), &perr);
 		if (v == NULL) {
-			/* Only text that is not UTF-8 gets here. */
-			*err = fg_printf("The request contains invalid characters: %s", perr);
+			*err = fg_printf("The request cannot be read: %s", perr);
 			free(perr);
 		}
 	}

@@ -44,7 +44,7 @@ sqs_state_save(void *arg, struct fg_jw *jw)
 		kv_write(jw, "tags", q->tags, q->ntags);
 		fg_jw_key(jw, "messages");
 		fg_jw_arr(jw);
-		for (struct sqs_msg *m = q->head; m; m = m->next) {
+		for (struct sqs_msg *m = sqs_msg_next(q, NULL); m; m = sqs_msg_next(q, m)) {
 			fg_jw_obj(jw);
 			fg_jw_kstr(jw, "id", m->id);
 			fg_jw_key(jw, "body");

@@ -79,15 +79,22 @@ arena_strdup(struct arena *a, const char *s)
 char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
-	va_list ap;
-	char *tmp, *p;
+	va_list ap, ap2;
+	char small[256], *p;
+	int n;
 
 	va_start(ap, fmt);
-	if (vasprintf(&tmp, fmt, ap) < 0)
-		fatal("vasprintf");
+	va_copy(ap2, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
-	p = arena_strdup(a, tmp);
-	free(tmp);
+	if (n < 0)
+		fatalx("arena_printf: bad format");
+	p = arena_alloc(a, (size_t)n + 1);
+	if ((size_t)n < sizeof(small))
+		memcpy(p, small, (size_t)n + 1);
+	else
+		vsnprintf(p, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
 	return p;
 }
 
@@ -118,6 +125,14 @@ vec_push(struct arena *a, struct vec *v, void *p)
 		v->cap = cap;
 	}
 	v->v[v->n++] = p;
+}
+
+/* Sorts v's pointers with cmp (qsort comparing pointers to the elements). */
+void
+vec_sort(struct vec *v, int (*cmp)(const void *, const void *))
+{
+	if (v->n > 1)
+		qsort(v->v, v->n, sizeof(*v->v), cmp);
 }
 
 /* FNV-1a over a string. */
@@ -215,20 +230,6 @@ ptrset_add(struct ptrset *s, const void *p)
 	s->v[i] = p;
 	s->n++;
 	return 1;
-}
-
-/* 1 when p is in the set. */
-int
-ptrset_has(const struct ptrset *s, const void *p)
-{
-	size_t i;
-
-	if (s->cap == 0)
-		return 0;
-	for (i = hash_ptr(p, s->cap); s->v[i] != NULL; i = (i + 1) & (s->cap - 1))
-		if (s->v[i] == p)
-			return 1;
-	return 0;
 }
 
 /* Frees the set's storage. */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,21 @@ static struct ctor validation_ctors[2] = {
 static struct ctor *validation_list[2] = { &validation_ctors[0], &validation_ctors[1] };
 struct sum validation_sum = { "Validation", validation_list, 2, NULL };
 struct ty ty_validation = { .kind = TY_SUM, .sum = &validation_sum };
+
+/* The shortest text that reads back as f, always with a point or an exponent ("3.0"). */
+void
+format_float(double f, char *buf, size_t len)
+{
+	int prec, fixed = f == 0 || (fabs(f) >= 1e-4 && fabs(f) < 1e16);
+
+	for (prec = fixed ? 0 : 1; prec <= 17; prec++) {
+		snprintf(buf, len, fixed ? "%.*f" : "%.*g", prec, f);
+		if (strtod(buf, NULL) == f)
+			break;
+	}
+	if (strpbrk(buf, ".en") == NULL && strlen(buf) + 3 <= len)
+		strcat(buf, ".0");
+}
 
 /* A Validation value: Success, or Error with a message. */
 static struct value *
@@ -48,18 +64,13 @@ bi_int_tofloat(struct evalctx *x, struct value **a, const struct span *sp)
 	return v;
 }
 
-/* Float.toString(f): the shortest text that reads back as f. */
+/* Float.toString(f): the shortest text that reads back as f, with a point or exponent. */
 static struct value *
 bi_float_tostring(struct evalctx *x, struct value **a, const struct span *sp)
 {
-	char buf[40];
-	int prec;
+	char buf[48];
 
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, a[0]->u.f);
-		if (strtod(buf, NULL) == a[0]->u.f)
-			break;
-	}
+	format_float(a[0]->u.f, buf, sizeof(buf));
 	return val_string(x, buf, strlen(buf), sp);
 }
 
@@ -152,7 +163,7 @@ bi_list_map(struct evalctx *x, struct value **a, const struct span *sp)
 	for (i = 0; i < a[1]->u.list.n; i++) {
 		struct value *r = call_value(x, a[0], &a[1]->u.list.items[i], 1, sp);
 
-		if (r == NULL)
+		if (r == NULL || val_nest(x, v, r) < 0)
 			return NULL;
 		v->u.list.items[v->u.list.n++] = r;
 	}
@@ -174,6 +185,7 @@ bi_list_filter(struct evalctx *x, struct value **a, const struct span *sp)
 		if (r->u.b)
 			v->u.list.items[v->u.list.n++] = a[1]->u.list.items[i];
 	}
+	v->depth = a[1]->depth;
 	return v;
 }
 
@@ -253,6 +265,7 @@ bi_list_concat(struct evalctx *x, struct value **a, const struct span *sp)
 	for (i = 0; i < a[0]->u.list.n; i++)
 		for (j = 0; j < a[0]->u.list.items[i]->u.list.n; j++)
 			v->u.list.items[v->u.list.n++] = a[0]->u.list.items[i]->u.list.items[j];
+	v->depth = a[0]->depth;
 	return v;
 }
 
@@ -264,9 +277,8 @@ bi_list_range(struct evalctx *x, struct value **a, const struct span *sp)
 	struct value *v;
 
 	if (to > from && to - from > 1000000) {
-		lwc_error(x->c, sp, "List.range(%lld, %lld) is too long (the limit is 1000000 items)",
-		    (long long)from, (long long)to);
-		return NULL;
+		return eval_error(x, sp, "List.range(%lld, %lld) is too long (the limit is 1000000 "
+		    "items)", (long long)from, (long long)to);
 	}
 	v = new_list(x, to > from ? (size_t)(to - from) : 0, sp);
 	for (i = from; i < to; i++) {
@@ -288,6 +300,7 @@ pair(struct evalctx *x, struct value *a, struct value *b, const struct span *sp)
 	t->u.list.items[0] = a;
 	t->u.list.items[1] = b;
 	t->u.list.n = 2;
+	t->depth = (a->depth > b->depth ? a->depth : b->depth) + 1;
 	return t;
 }
 
@@ -303,6 +316,8 @@ bi_list_indexed(struct evalctx *x, struct value **a, const struct span *sp)
 
 		n->u.i = (int64_t)i;
 		v->u.list.items[v->u.list.n++] = pair(x, n, a[0]->u.list.items[i], sp);
+		if (val_nest(x, v, v->u.list.items[v->u.list.n - 1]) < 0)
+			return NULL;
 	}
 	return v;
 }
@@ -314,9 +329,12 @@ bi_list_zip(struct evalctx *x, struct value **a, const struct span *sp)
 	size_t n = a[0]->u.list.n < a[1]->u.list.n ? a[0]->u.list.n : a[1]->u.list.n, i;
 	struct value *v = new_list(x, n, sp);
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		v->u.list.items[v->u.list.n++] = pair(x, a[0]->u.list.items[i],
 		    a[1]->u.list.items[i], sp);
+		if (val_nest(x, v, v->u.list.items[v->u.list.n - 1]) < 0)
+			return NULL;
+	}
 	return v;
 }
 
@@ -331,7 +349,6 @@ bi_list_first(struct evalctx *x, struct value **a, const struct span *sp)
 static struct value *
 bi_valid_success(struct evalctx *x, struct value **a, const struct span *sp)
 {
-	(void)a;
 	return validation(x, NULL, 0, sp);
 }
 
@@ -393,9 +410,9 @@ static struct builtin builtins[] = {
 	    NULL, 0 },
 	{ "Validation.error", "(message: String) -> Validation", bi_valid_error, 0, NULL, 0 },
 	{ "Validation.success", "Validation", bi_valid_success, 0, NULL, 0 },
-	{ "external", "(type: String, id: String, region: Optional<String>) -> a", NULL, 1, NULL,
+	{ "external", "(typeName: String, id: String, region: Optional<String>) -> a", NULL, 1, NULL,
 	    0 },
-	{ "resource", "(type: String, properties: a) -> a", NULL, 1, NULL, 0 },
+	{ "resource", "(typeName: String, properties: a) -> a", NULL, 1, NULL, 0 },
 };
 
 /* The builtin called name (of Fugue.Core when core), or NULL. */

@@ -197,5 +197,7 @@ check(struct lwc *c)
 			d->ty = f->items[0];
 		}
 	}
+	if (c->errors == 0)
+		warn_unused_imports(c);
 	return c->errors ? -1 : 0;
 }

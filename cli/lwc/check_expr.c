@@ -1,5 +1,5 @@
-/* check_expr.c: typing expressions: literals, names, fields, records, calls, operators,
- * if and case (with exhaustiveness), let blocks and lambdas. */
+/* check_expr.c: typing expressions: literals, names, fields, records, operators, if and case
+ * (with exhaustiveness), let blocks and lambdas (calls are in check_call.c). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -7,16 +7,6 @@
 
 #include "lwc.h"
 
-#define MAX_FRAMES 256
-
-struct cctx {
-	struct lwc *c;
-	struct module *m;
-	struct ty **frames[MAX_FRAMES]; /* slot types of each open frame */
-	int nframes;
-};
-
-static struct ty *infer(struct cctx *, struct expr *, struct ty *hint);
 
 /* The type inside an Optional hint (hints pass through Optional lifting). */
 static struct ty *
@@ -27,10 +17,10 @@ unopt(struct ty *t)
 
 /* Infers e with expected type want and reports a mismatch; ctx names what is checked
  * ("field size of Tier"), or NULL. Returns the expected type (or the inferred one). */
-static struct ty *
-expect_ty(struct cctx *x, struct expr *e, struct ty *want, const char *ctx)
+struct ty *
+ck_expect(struct cctx *x, struct expr *e, struct ty *want, const char *ctx)
 {
-	struct ty *got = infer(x, e, want);
+	struct ty *got = ck_infer(x, e, want);
 
 	if (ty_assignable(got, want))
 		return want;
@@ -67,13 +57,13 @@ hint_field(struct lwc *c, const char *name, const struct rec *r, const struct re
 }
 
 /* How a callee is named in messages: its path, or "the function". */
-static const char *
-callee_name(struct lwc *c, const struct expr *fn)
+const char *
+ck_callee(struct lwc *c, const struct expr *fn)
 {
 	if (fn->kind == E_PATH)
 		return path_join(c, fn->u.path.segs, 0, fn->u.path.n);
 	if (fn->kind == E_FIELD)
-		return arena_printf(&c->arena, "%s.%s", callee_name(c, fn->u.field.obj),
+		return arena_printf(&c->arena, "%s.%s", ck_callee(c, fn->u.field.obj),
 		    fn->u.field.name);
 	return "the function";
 }
@@ -84,6 +74,7 @@ check_record_fields(struct cctx *x, struct expr *e, const struct rec *r, const c
 {
 	struct lwc *c = x->c;
 	size_t i, j;
+	int unknown = 0;
 
 	for (i = 0; i < e->u.record.n; i++) {
 		struct field_init *fi = &e->u.record.fields[i];
@@ -95,7 +86,8 @@ check_record_fields(struct cctx *x, struct expr *e, const struct rec *r, const c
 		if (f == NULL) {
 			lwc_error(c, &fi->sp, "unknown field %s in %s", fi->name, what);
 			hint_field(c, fi->name, r, NULL);
-			infer(x, fi->value, NULL);
+			ck_infer(x, fi->value, NULL);
+			unknown = 1;
 			continue;
 		}
 		if (f->deprecated) {
@@ -103,10 +95,10 @@ check_record_fields(struct cctx *x, struct expr *e, const struct rec *r, const c
 			if (f->schema != NULL && f->schema->desc != NULL)
 				lwc_hint(c, "%s", f->schema->desc);
 		}
-		expect_ty(x, fi->value, f->ty, arena_printf(&c->arena, "field %s of %s", fi->name,
+		ck_expect(x, fi->value, f->ty, arena_printf(&c->arena, "field %s of %s", fi->name,
 		    what));
 	}
-	for (i = 0; i < r->n; i++) {
+	for (i = 0; !unknown && i < r->n; i++) {
 		int given = 0;
 
 		for (j = 0; j < e->u.record.n; j++)
@@ -122,8 +114,8 @@ check_record_fields(struct cctx *x, struct expr *e, const struct rec *r, const c
 }
 
 /* A record literal: checked against the expected record type, or given its own type. */
-static struct ty *
-infer_record(struct cctx *x, struct expr *e, struct ty *hint)
+struct ty *
+ck_record(struct cctx *x, struct expr *e, struct ty *hint)
 {
 	struct lwc *c = x->c;
 	struct ty *t;
@@ -148,7 +140,7 @@ infer_record(struct cctx *x, struct expr *e, struct ty *hint)
 				lwc_error(c, &fi->sp, "field %s is given twice", fi->name);
 		r->fields[i].name = fi->name;
 		r->fields[i].sp = fi->sp;
-		r->fields[i].ty = infer(x, fi->value, NULL);
+		r->fields[i].ty = ck_infer(x, fi->value, NULL);
 	}
 	e->u.record.rec = r;
 	t = ty_new(c, TY_RECORD);
@@ -164,6 +156,7 @@ infer_path(struct cctx *x, struct expr *e)
 
 	switch (e->u.path.ref) {
 	case REF_NONE:
+	case REF_TYPE:
 		return &ty_error;
 	case REF_LOCAL:
 		return x->frames[x->nframes - 1 - e->u.path.depth][e->u.path.slot];
@@ -198,7 +191,7 @@ static struct ty *
 infer_field(struct cctx *x, struct expr *e)
 {
 	struct lwc *c = x->c;
-	struct ty *t = infer(x, e->u.field.obj, NULL);
+	struct ty *t = ck_infer(x, e->u.field.obj, NULL);
 	const char *name = e->u.field.name;
 	struct field *f;
 	const struct attr *a;
@@ -225,288 +218,14 @@ infer_field(struct cctx *x, struct expr *e)
 		return &ty_error;
 	case TY_OPTIONAL:
 		lwc_error(c, &e->u.field.obj->sp, "%s may be missing (its type is %s)",
-		    callee_name(c, e->u.field.obj), ty_str(c, t));
+		    ck_callee(c, e->u.field.obj), ty_str(c, t));
 		lwc_hint(c, "get the value first with case or ?|");
 		return &ty_error;
 	default:
 		lwc_error(c, &e->u.field.namesp, "%s has no fields (its type is %s)",
-		    callee_name(c, e->u.field.obj), ty_str(c, t));
+		    ck_callee(c, e->u.field.obj), ty_str(c, t));
 		return &ty_error;
 	}
-}
-
-/* Matches an argument type against a builtin's parameter type, binding type variables. */
-static int
-unify(struct lwc *c, struct ty *pat, struct ty *got, struct ty **vars)
-{
-	size_t i;
-
-	if (got->kind == TY_ERROR)
-		return 1;
-	switch (pat->kind) {
-	case TY_VAR:
-		if (vars[pat->var] == NULL) {
-			vars[pat->var] = got;
-			return 1;
-		}
-		if ((got = ty_join(c, vars[pat->var], got)) == NULL)
-			return 0;
-		vars[pat->var] = got;
-		return 1;
-	case TY_LIST:
-		if (got->kind == TY_NEVER)
-			return 1;
-		return got->kind == TY_LIST && unify(c, pat->elem, got->elem, vars);
-	case TY_OPTIONAL:
-		return unify(c, pat->elem, got->kind == TY_OPTIONAL ? got->elem : got, vars);
-	case TY_TUPLE:
-	case TY_FUN:
-		if (got->kind != pat->kind || got->n != pat->n)
-			return 0;
-		for (i = 0; i < pat->n; i++)
-			if (!unify(c, pat->items[i], got->items[i], vars))
-				return 0;
-		return pat->kind == TY_TUPLE || unify(c, pat->ret, got->ret, vars);
-	default:
-		return ty_assignable(got, pat);
-	}
-}
-
-/* pat with its bound type variables replaced (unbound ones by NULL when strict). */
-static struct ty *
-subst(struct lwc *c, struct ty *pat, struct ty **vars, int strict)
-{
-	struct ty *t;
-	size_t i;
-
-	switch (pat->kind) {
-	case TY_VAR:
-		return vars[pat->var] ? vars[pat->var] : strict ? NULL : &ty_never;
-	case TY_LIST:
-	case TY_OPTIONAL:
-		if ((t = subst(c, pat->elem, vars, strict)) == NULL)
-			return NULL;
-		return pat->kind == TY_LIST ? ty_list(c, t) : ty_optional(c, t);
-	case TY_TUPLE:
-	case TY_FUN:
-		t = ty_new(c, pat->kind);
-		*t = *pat;
-		t->items = arena_alloc(&c->arena, (pat->n + 1) * sizeof(*t->items));
-		for (i = 0; i < pat->n; i++)
-			if ((t->items[i] = subst(c, pat->items[i], vars, strict)) == NULL)
-				return NULL;
-		if (pat->kind == TY_FUN && (t->ret = subst(c, pat->ret, vars, strict)) == NULL)
-			return NULL;
-		return t;
-	default:
-		return pat;
-	}
-}
-
-/* Checks args (in parameter order; NULL: an omitted Optional) against function type f. */
-static struct ty *
-check_args(struct cctx *x, struct expr *call, struct ty *f, struct expr **args, size_t n,
-    const char *name)
-{
-	struct lwc *c = x->c;
-	struct ty *vars[8] = { 0 };
-	size_t i;
-
-	if (n != f->n) {
-		lwc_error(c, &call->sp, "%s takes %zu argument%s, not %zu", name, f->n,
-		    f->n == 1 ? "" : "s", n);
-		for (i = 0; i < n; i++)
-			infer(x, args[i], NULL);
-		return &ty_error;
-	}
-	for (i = 0; i < n; i++) {
-		struct ty *want, *got;
-		const char *what = f->pnames ? arena_printf(&c->arena, "argument %s of %s",
-		    f->pnames[i], name) : arena_printf(&c->arena, "argument %zu of %s", i + 1, name);
-
-		if (args[i] == NULL)
-			continue;
-		want = subst(c, f->items[i], vars, 1);
-		if (want != NULL && want == f->items[i]) {
-			expect_ty(x, args[i], want, what);
-			continue;
-		}
-		got = infer(x, args[i], want);
-		if (!unify(c, f->items[i], got, vars)) {
-			lwc_error(c, &args[i]->sp, "wrong type for %s: expected %s, got %s", what,
-			    ty_str(c, subst(c, f->items[i], vars, 0)), ty_str(c, got));
-			return &ty_error;
-		}
-	}
-	return subst(c, f->ret, vars, 0);
-}
-
-/* Fugue.Core.resource(TYPE, PROPERTIES) and Fugue.Core.external(TYPE, ID, REGION): the type
- * must be a string literal naming a plugin schema; the result is that resource type. */
-static struct ty *
-check_core(struct cctx *x, struct expr *e, const struct builtin *bi)
-{
-	struct lwc *c = x->c;
-	struct expr *t = e->u.call.n > 0 ? e->u.call.args[0] : NULL;
-	struct restype *rt;
-
-	if (e->kind != E_CALL || t == NULL || t->kind != E_STRING) {
-		lwc_error(c, t ? &t->sp : &e->sp, "Fugue.Core.%s needs the resource type as a string "
-		    "literal, such as \"AWS.EC2.Vpc\"", bi->name);
-		return &ty_error;
-	}
-	if (schemas_load(c) < 0)
-		return &ty_error;
-	if ((rt = schema_find(c, t->u.str.s)) == NULL) {
-		const char **names = fg_malloc((c->restypes.n + 1) * sizeof(*names));
-		const char *best;
-		size_t i;
-
-		for (i = 0; i < c->restypes.n; i++)
-			names[i] = ((struct restype *)c->restypes.v[i])->name;
-		lwc_error(c, &t->sp, "no plugin schema defines resource type %s", t->u.str.s);
-		best = lwc_suggest(t->u.str.s, names, c->restypes.n);
-		free(names);
-		if (best != NULL)
-			lwc_hint(c, "did you mean %s?", best);
-		else
-			lwc_hint(c, "schemas are read from -S DIRS, FUGUE_SCHEMA_PATH and the "
-			    "installed schema directory");
-		return &ty_error;
-	}
-	t->ty = &ty_string;
-	if (builtin_special(bi) == BI_RESOURCE) {
-		if (e->u.call.n != 2) {
-			lwc_error(c, &e->sp, "Fugue.Core.resource takes 2 arguments, not %zu",
-			    e->u.call.n);
-			return &ty_error;
-		}
-		expect_ty(x, e->u.call.args[1], rt->props->ty ? rt->props->ty : rt->ty,
-		    arena_printf(&c->arena, "the properties of %s", rt->name));
-		return rt->ty;
-	}
-	if (e->u.call.n != 3) {
-		lwc_error(c, &e->sp, "Fugue.Core.external takes 3 arguments, not %zu", e->u.call.n);
-		return &ty_error;
-	}
-	expect_ty(x, e->u.call.args[1], &ty_string, "the id of an external resource");
-	expect_ty(x, e->u.call.args[2], ty_optional(c, &ty_string),
-	    "the region of an external resource");
-	return rt->ty;
-}
-
-/* A constructor applied to its payload: Ctor(x), Ctor x, Ctor {record}. */
-static struct ty *
-check_ctor_call(struct cctx *x, struct expr *e, struct ctor *ct)
-{
-	struct lwc *c = x->c;
-	struct expr *arg;
-
-	if (ct->payload == NULL) {
-		lwc_error(c, &e->sp, "constructor %s carries no value", ct->name);
-		return &ty_error;
-	}
-	if (e->kind == E_NAMED) {
-		arg = e->u.call.record;
-	} else if (e->u.call.n == 1) {
-		arg = e->u.call.args[0];
-	} else {
-		lwc_error(c, &e->sp, "constructor %s carries one value, not %zu", ct->name,
-		    e->u.call.n);
-		return &ty_error;
-	}
-	expect_ty(x, arg, ct->payload, arena_printf(&c->arena, "the value of %s", ct->name));
-	return ct->sum->decl->ty;
-}
-
-/* f {name: value, ...}: arguments by parameter name; omitted Optionals are None. */
-static struct ty *
-check_named(struct cctx *x, struct expr *e, struct ty *f, const char *name)
-{
-	struct lwc *c = x->c;
-	struct expr *r = e->u.call.record;
-	struct expr **ordered;
-	size_t i, j;
-	int bad = 0;
-
-	if (f->pnames == NULL) {
-		lwc_error(c, &e->sp, "%s takes positional arguments: call it as %s(...)", name,
-		    name);
-		return &ty_error;
-	}
-	ordered = arena_zalloc(&c->arena, (f->n + 1) * sizeof(*ordered));
-	for (i = 0; i < r->u.record.n; i++) {
-		struct field_init *fi = &r->u.record.fields[i];
-
-		for (j = 0; j < f->n; j++)
-			if (strcmp(f->pnames[j], fi->name) == 0)
-				break;
-		if (j == f->n) {
-			const char *best = lwc_suggest(fi->name, f->pnames, f->n);
-
-			lwc_error(c, &fi->sp, "unknown argument %s of %s", fi->name, name);
-			if (best != NULL)
-				lwc_hint(c, "did you mean %s?", best);
-			infer(x, fi->value, NULL);
-			bad = 1;
-		} else if (ordered[j] != NULL) {
-			lwc_error(c, &fi->sp, "argument %s is given twice", fi->name);
-			bad = 1;
-		} else {
-			ordered[j] = fi->value;
-		}
-	}
-	for (j = 0; j < f->n; j++)
-		if (ordered[j] == NULL && f->items[j]->kind != TY_OPTIONAL &&
-		    f->items[j]->kind != TY_VAR) {
-			lwc_error(c, &e->u.call.fn->sp, "missing argument %s (%s) in the call to %s",
-			    f->pnames[j], ty_str(c, f->items[j]), name);
-			bad = 1;
-		}
-	e->u.call.ordered = ordered;
-	if (bad) {
-		for (j = 0; j < f->n; j++)
-			if (ordered[j] != NULL)
-				infer(x, ordered[j], NULL);
-		return &ty_error;
-	}
-	return check_args(x, e, f, ordered, f->n, name);
-}
-
-/* A call: positional (E_CALL) or named (E_NAMED). */
-static struct ty *
-infer_call(struct cctx *x, struct expr *e)
-{
-	struct lwc *c = x->c;
-	struct expr *fn = e->u.call.fn;
-	const char *name = callee_name(c, fn);
-	struct ty *f;
-	size_t i;
-
-	if (fn->kind == E_PATH && fn->u.path.ref == REF_CTOR)
-		return check_ctor_call(x, e, fn->u.path.ctor);
-	if (fn->kind == E_PATH && fn->u.path.ref == REF_BUILTIN) {
-		const struct builtin *bi = fn->u.path.bi;
-
-		if (builtin_special(bi) != BI_PLAIN)
-			return check_core(x, e, bi);
-		f = bi->ty;
-		name = bi->name;
-	} else {
-		f = infer(x, fn, NULL);
-	}
-	if (f->kind == TY_ERROR) {
-		for (i = 0; e->kind == E_CALL && i < e->u.call.n; i++)
-			infer(x, e->u.call.args[i], NULL);
-		return &ty_error;
-	}
-	if (f->kind != TY_FUN) {
-		lwc_error(c, &fn->sp, "%s is not a function (its type is %s)", name, ty_str(c, f));
-		return &ty_error;
-	}
-	if (e->kind == E_NAMED)
-		return check_named(x, e, f, name);
-	return check_args(x, e, f, e->u.call.args, e->u.call.n, name);
 }
 
 /* r with {a.b: v, ...}: each path must reach a field of the record. */
@@ -514,7 +233,7 @@ static struct ty *
 infer_with(struct cctx *x, struct expr *e)
 {
 	struct lwc *c = x->c;
-	struct ty *t = infer(x, e->u.with.obj, NULL);
+	struct ty *t = ck_infer(x, e->u.with.obj, NULL);
 	size_t i;
 
 	if (t->kind == TY_ERROR)
@@ -555,9 +274,9 @@ infer_with(struct cctx *x, struct expr *e)
 			s = dot + 1;
 		}
 		if (cur != NULL)
-			expect_ty(x, fi->value, cur, arena_printf(&c->arena, "field %s", fi->name));
+			ck_expect(x, fi->value, cur, arena_printf(&c->arena, "field %s", fi->name));
 		else
-			infer(x, fi->value, NULL);
+			ck_infer(x, fi->value, NULL);
 	}
 	return t;
 }
@@ -568,9 +287,9 @@ infer_if(struct cctx *x, struct expr *e, struct ty *hint)
 {
 	struct ty *a, *b, *j;
 
-	expect_ty(x, e->u.cond.cond, &ty_bool, "the condition of if");
-	a = infer(x, e->u.cond.then, hint);
-	b = infer(x, e->u.cond.els, hint);
+	ck_expect(x, e->u.cond.cond, &ty_bool, "the condition of if");
+	a = ck_infer(x, e->u.cond.then, hint);
+	b = ck_infer(x, e->u.cond.els, hint);
 	if ((j = ty_join(x->c, a, b)) == NULL) {
 		lwc_error(x->c, &e->u.cond.els->sp, "the branches of if have different types: %s "
 		    "and %s", ty_str(x->c, a), ty_str(x->c, b));
@@ -707,7 +426,7 @@ check_exhaustive(struct cctx *x, struct expr *e, struct ty *s)
 static struct ty *
 infer_case(struct cctx *x, struct expr *e, struct ty *hint)
 {
-	struct ty *s = infer(x, e->u.kase.subject, NULL), *r = NULL;
+	struct ty *s = ck_infer(x, e->u.kase.subject, NULL), *r = NULL;
 	size_t i;
 	int bad = 0;
 
@@ -719,7 +438,7 @@ infer_case(struct cctx *x, struct expr *e, struct ty *hint)
 			bad = 1;
 			continue;
 		}
-		t = infer(x, a->body, hint);
+		t = ck_infer(x, a->body, hint);
 		if (r == NULL) {
 			r = t;
 		} else if ((j = ty_join(x->c, r, t)) == NULL) {
@@ -746,11 +465,11 @@ infer_binop(struct cctx *x, struct expr *e, struct ty *hint)
 	switch (op) {
 	case T_AND:
 	case T_OR:
-		expect_ty(x, e->u.bin.l, &ty_bool, NULL);
-		expect_ty(x, e->u.bin.r, &ty_bool, NULL);
+		ck_expect(x, e->u.bin.l, &ty_bool, NULL);
+		ck_expect(x, e->u.bin.r, &ty_bool, NULL);
 		return &ty_bool;
 	case T_DEFAULT:
-		l = infer(x, e->u.bin.l, hint ? ty_optional(c, hint) : NULL);
+		l = ck_infer(x, e->u.bin.l, hint ? ty_optional(c, hint) : NULL);
 		if (l->kind == TY_ERROR)
 			return l;
 		if (l->kind != TY_OPTIONAL) {
@@ -759,10 +478,11 @@ infer_binop(struct cctx *x, struct expr *e, struct ty *hint)
 			lwc_hint(c, "the value is always present: drop the ?| default");
 			return &ty_error;
 		}
-		return expect_ty(x, e->u.bin.r, l->elem->kind == TY_NEVER && hint ? hint : l->elem,
-		    "the default of ?|");
+		if (l->elem->kind == TY_NEVER)
+			return ck_infer(x, e->u.bin.r, hint);
+		return ck_expect(x, e->u.bin.r, l->elem, "the default of ?|");
 	case T_PLUSPLUS:
-		l = infer(x, e->u.bin.l, hint);
+		l = ck_infer(x, e->u.bin.l, hint);
 		if (l->kind == TY_ERROR)
 			return l;
 		if (l->kind != TY_STRING && l->kind != TY_LIST) {
@@ -771,18 +491,23 @@ infer_binop(struct cctx *x, struct expr *e, struct ty *hint)
 				lwc_hint(c, "convert it with Int.toString");
 			return &ty_error;
 		}
-		r = infer(x, e->u.bin.r, l);
+		r = ck_infer(x, e->u.bin.r, l);
 		if ((j = ty_join(c, l, r)) == NULL || j->kind == TY_OPTIONAL) {
 			lwc_error(c, &e->u.bin.r->sp, "++ needs two values of the same type: %s and %s",
 			    ty_str(c, l), ty_str(c, r));
+			if (l->kind == TY_STRING && (r->kind == TY_INT || r->kind == TY_FLOAT))
+				lwc_hint(c, "convert it with %s.toString", r->kind == TY_INT ? "Int" :
+				    "Float");
+			else if (r->kind == TY_OPTIONAL)
+				lwc_hint(c, "the value may be missing: give a default with ?| or use case");
 			return &ty_error;
 		}
 		return j;
 	default:
 		break;
 	}
-	l = infer(x, e->u.bin.l, NULL);
-	r = infer(x, e->u.bin.r, l);
+	l = ck_infer(x, e->u.bin.l, NULL);
+	r = ck_infer(x, e->u.bin.r, l);
 	if (l->kind == TY_ERROR || r->kind == TY_ERROR)
 		return op == T_EQ || op == T_NE || op == T_LT || op == T_LE || op == T_GT ||
 		    op == T_GE ? &ty_bool : &ty_error;
@@ -801,6 +526,8 @@ infer_binop(struct cctx *x, struct expr *e, struct ty *hint)
 		    ty_str(c, l), ty_str(c, r));
 		if (op == T_PLUS && (l->kind == TY_STRING || r->kind == TY_STRING))
 			lwc_hint(c, "join strings with ++");
+		else if (l->kind == TY_OPTIONAL || r->kind == TY_OPTIONAL)
+			lwc_hint(c, "the value may be missing: give a default with ?| or use case");
 		else if (l->kind != r->kind && (l->kind == TY_INT || l->kind == TY_FLOAT))
 			lwc_hint(c, "convert with Int.toFloat");
 		return op >= T_LT && op <= T_GE ? &ty_bool : &ty_error;
@@ -808,9 +535,10 @@ infer_binop(struct cctx *x, struct expr *e, struct ty *hint)
 	return op >= T_LT && op <= T_GE ? &ty_bool : l;
 }
 
-/* A lambda: parameters in a new frame; the body against the declared result. */
+/* A lambda: parameters in a new frame (unwritten parameter types come from the expected
+ * function type); the body against the declared result. */
 static struct ty *
-infer_lambda(struct cctx *x, struct expr *e)
+infer_lambda(struct cctx *x, struct expr *e, struct ty *hint)
 {
 	struct lwc *c = x->c;
 	struct ty *t = ty_new(c, TY_FUN);
@@ -828,16 +556,25 @@ infer_lambda(struct cctx *x, struct expr *e)
 	for (i = 0; i < t->n; i++) {
 		struct param *p = &e->u.lambda.params[i];
 
-		p->ty = ty_from_texpr(c, x->m, p->type, NULL);
+		if (p->type != NULL) {
+			p->ty = ty_from_texpr(c, x->m, p->type, NULL);
+		} else if (hint != NULL && hint->kind == TY_FUN && hint->n == t->n &&
+		    hint->items[i] != NULL) {
+			p->ty = hint->items[i];
+		} else {
+			lwc_error(c, &p->sp, "the type of %s cannot be inferred here", p->name);
+			lwc_hint(c, "write it: fun(%s: Type): ...", p->name);
+			p->ty = &ty_error;
+		}
 		t->items[i] = p->ty;
 		t->pnames[i] = p->name;
 		x->frames[x->nframes - 1][p->slot] = p->ty;
 	}
 	if (e->u.lambda.ret != NULL) {
 		t->ret = ty_from_texpr(c, x->m, e->u.lambda.ret, NULL);
-		expect_ty(x, e->u.lambda.body, t->ret, "the result of the function");
+		ck_expect(x, e->u.lambda.body, t->ret, "the result of the function");
 	} else {
-		t->ret = infer(x, e->u.lambda.body, NULL);
+		t->ret = ck_infer(x, e->u.lambda.body, NULL);
 	}
 	x->nframes--;
 	return t;
@@ -853,11 +590,11 @@ infer_list(struct cctx *x, struct expr *e, struct ty *hint)
 	hint = unopt(hint);
 	if (hint != NULL && hint->kind == TY_LIST) {
 		for (i = 0; i < e->u.list.n; i++)
-			expect_ty(x, e->u.list.items[i], hint->elem, "a list item");
+			ck_expect(x, e->u.list.items[i], hint->elem, "a list item");
 		return hint;
 	}
 	for (i = 0; i < e->u.list.n; i++) {
-		struct ty *t = infer(x, e->u.list.items[i], item), *j;
+		struct ty *t = ck_infer(x, e->u.list.items[i], item), *j;
 
 		if (item == NULL) {
 			item = t;
@@ -885,8 +622,8 @@ infer_tuple(struct cctx *x, struct expr *e, struct ty *hint)
 	t->n = e->u.list.n;
 	t->items = arena_alloc(&x->c->arena, (t->n + 1) * sizeof(*t->items));
 	for (i = 0; i < t->n; i++)
-		t->items[i] = hint ? expect_ty(x, e->u.list.items[i], hint->items[i], NULL) :
-		    infer(x, e->u.list.items[i], NULL);
+		t->items[i] = hint ? ck_expect(x, e->u.list.items[i], hint->items[i], NULL) :
+		    ck_infer(x, e->u.list.items[i], NULL);
 	return t;
 }
 
@@ -900,15 +637,15 @@ infer_block(struct cctx *x, struct expr *e, struct ty *hint)
 		struct let *l = &e->u.block.lets[i];
 		struct ty *t = l->annot ? ty_from_texpr(x->c, x->m, l->annot, NULL) : NULL;
 
-		x->frames[x->nframes - 1][l->slot] = t ? expect_ty(x, l->value, t,
-		    arena_printf(&x->c->arena, "%s", l->name)) : infer(x, l->value, NULL);
+		x->frames[x->nframes - 1][l->slot] = t ? ck_expect(x, l->value, t,
+		    arena_printf(&x->c->arena, "%s", l->name)) : ck_infer(x, l->value, NULL);
 	}
-	return infer(x, e->u.block.result, hint);
+	return ck_infer(x, e->u.block.result, hint);
 }
 
 /* The type of e (hint: the type expected there, or NULL); records it on the node. */
-static struct ty *
-infer(struct cctx *x, struct expr *e, struct ty *hint)
+struct ty *
+ck_infer(struct cctx *x, struct expr *e, struct ty *hint)
 {
 	struct ty *t = &ty_error, *h;
 
@@ -942,16 +679,18 @@ infer(struct cctx *x, struct expr *e, struct ty *hint)
 		t = infer_field(x, e);
 		break;
 	case E_INDEX:
-		t = infer(x, e->u.index.obj, NULL);
+		t = ck_infer(x, e->u.index.obj, NULL);
 		if (t->kind == TY_TUPLE && e->u.index.index < t->n) {
 			t = t->items[e->u.index.index];
+		} else if (t->kind == TY_LIST) {
+			t = t->elem;
 		} else if (t->kind == TY_TUPLE) {
 			lwc_error(x->c, &e->sp, "a tuple of %zu items has no item %zu", t->n,
 			    e->u.index.index);
 			lwc_hint(x->c, "items are numbered from 0");
 			t = &ty_error;
 		} else if (t->kind != TY_ERROR) {
-			lwc_error(x->c, &e->sp, ".%zu needs a tuple, not %s", e->u.index.index,
+			lwc_error(x->c, &e->sp, ".%zu needs a tuple or a list, not %s", e->u.index.index,
 			    ty_str(x->c, t));
 			t = &ty_error;
 		}
@@ -963,11 +702,11 @@ infer(struct cctx *x, struct expr *e, struct ty *hint)
 		t = infer_tuple(x, e, hint);
 		break;
 	case E_RECORD:
-		t = infer_record(x, e, hint);
+		t = ck_record(x, e, hint);
 		break;
 	case E_CALL:
 	case E_NAMED:
-		t = infer_call(x, e);
+		t = ck_call(x, e);
 		break;
 	case E_WITH:
 		t = infer_with(x, e);
@@ -986,17 +725,17 @@ infer(struct cctx *x, struct expr *e, struct ty *hint)
 		break;
 	case E_UNOP:
 		if (e->u.un.op == T_NOT) {
-			t = expect_ty(x, e->u.un.e, &ty_bool, NULL);
+			t = ck_expect(x, e->u.un.e, &ty_bool, NULL);
 			break;
 		}
-		t = infer(x, e->u.un.e, hint);
+		t = ck_infer(x, e->u.un.e, hint);
 		if (t->kind != TY_INT && t->kind != TY_FLOAT && t->kind != TY_ERROR) {
 			lwc_error(x->c, &e->sp, "'-' needs an Int or a Float, not %s", ty_str(x->c, t));
 			t = &ty_error;
 		}
 		break;
 	case E_LAMBDA:
-		t = infer_lambda(x, e);
+		t = infer_lambda(x, e, unopt(hint));
 		break;
 	}
 	e->ty = t;
@@ -1016,9 +755,9 @@ check_decl(struct lwc *c, struct decl *d)
 		    sizeof(struct ty *));
 		if (d->u.bind.annot != NULL) {
 			t = ty_from_texpr(c, d->mod, d->u.bind.annot, NULL);
-			d->ty = expect_ty(&x, d->u.bind.value, t, d->name);
+			d->ty = ck_expect(&x, d->u.bind.value, t, d->name);
 		} else {
-			d->ty = infer(&x, d->u.bind.value, NULL);
+			d->ty = ck_infer(&x, d->u.bind.value, NULL);
 		}
 		return;
 	}
@@ -1037,10 +776,10 @@ check_decl(struct lwc *c, struct decl *d)
 	}
 	if (d->u.fun.ret != NULL) {
 		t->ret = ty_from_texpr(c, d->mod, d->u.fun.ret, NULL);
-		expect_ty(&x, d->u.fun.body, t->ret, arena_printf(&c->arena, "the result of %s",
+		ck_expect(&x, d->u.fun.body, t->ret, arena_printf(&c->arena, "the result of %s",
 		    d->name));
 	} else {
-		t->ret = infer(&x, d->u.fun.body, NULL);
+		t->ret = ck_infer(&x, d->u.fun.body, NULL);
 	}
 	d->ty = t;
 }

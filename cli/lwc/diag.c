@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lwc.h"
 
@@ -101,6 +102,9 @@ quote(struct lwc *c, const struct span *sp)
 }
 
 /* Prints one diagnostic: location, label, message and the quoted line. */
+static void report(struct lwc *, const struct span *, const char *, const char *, const char *,
+    va_list) FG_PRINTF(5, 0);
+
 static void
 report(struct lwc *c, const struct span *sp, const char *label, const char *color,
     const char *fmt, va_list ap)
@@ -125,6 +129,8 @@ lwc_error(struct lwc *c, const struct span *sp, const char *fmt, ...)
 
 	c->errors++;
 	c->suppressed = 0;
+	if (sp == NULL || sp->src == NULL)
+		c->unlocated++;
 	va_start(ap, fmt);
 	report(c, sp, "error", C_ERROR, fmt, ap);
 	va_end(ap);
@@ -144,11 +150,12 @@ lwc_warn(struct lwc *c, const struct span *sp, const char *fmt, ...)
 	c->suppressed = 0;
 	va_start(ap, fmt);
 	if (c->opt->werror) {
+		char msg[512];
+
 		c->errors++;
-		report(c, sp, "error", C_ERROR, fmt, ap);
-		lwc_hint(c, "this is a warning; --werror makes it an error");
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		lwc_error(c, sp, "%s [--werror]", msg);
 	} else {
-		c->warnings++;
 		report(c, sp, "warning", C_WARN, fmt, ap);
 	}
 	va_end(ap);
@@ -169,38 +176,34 @@ lwc_hint(struct lwc *c, const char *fmt, ...)
 	fputc('\n', c->diag);
 }
 
-/* Edit distance between a and b, ignoring case; lengths are bounded by the caller. */
+/* Edit distance between a and b (both at most 64 characters), ignoring case; swapping two
+ * neighbours counts as one edit. */
 static size_t
 distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t *row, d;
+	size_t la = strlen(a), lb = strlen(b), i, j, d[65][65];
 
-	row = fg_malloc((lb + 1) * sizeof(*row));
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
 		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag;
+			int same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+			size_t best = d[i - 1][j - 1] + !same;
 
-			if (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]))
-				best++;
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
-	}
-	d = row[lb];
-	free(row);
-	if (d == 0 && strcmp(a, b) != 0)
-		d = 1;
-	return d;
+	if (d[la][lb] == 0 && strcmp(a, b) != 0)
+		return 1;
+	return d[la][lb];
 }
 
 /* The closest candidate to name, when it is close enough to be a likely typo. */
@@ -208,7 +211,7 @@ const char *
 lwc_suggest(const char *name, const char *const *cands, size_t n)
 {
 	size_t len = strlen(name), limit = len / 3 > 1 ? len / 3 : 1, best = (size_t)-1, i;
-	const char *pick = NULL;
+	const char *pick = NULL, *prefix = NULL;
 
 	if (len > 64)
 		return NULL;
@@ -223,5 +226,9 @@ lwc_suggest(const char *name, const char *const *cands, size_t n)
 			pick = cands[i];
 		}
 	}
-	return pick;
+	for (i = 0; pick == NULL && len >= 3 && i < n; i++)
+		if (strncasecmp(cands[i], name, len) == 0 && (prefix == NULL ||
+		    strlen(cands[i]) < strlen(prefix)))
+			prefix = cands[i]; /* a name cut short: cidr for cidrBlock */
+	return pick ? pick : prefix;
 }

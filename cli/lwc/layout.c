@@ -39,6 +39,45 @@ emit(struct tokens *out, const struct token *t, enum tok k)
 	}
 }
 
+/* 1 when the line so far ends with a binary operator: the next line continues it. (Not < and
+ * >, which also close type arguments: Optional<Int>.) */
+static int
+continues_line(const struct tokens *out)
+{
+	if (out->n == 0)
+		return 0;
+	switch (out->v[out->n - 1].kind) {
+	case T_PLUSPLUS:
+	case T_PLUS:
+	case T_MINUS:
+	case T_STAR:
+	case T_SLASH:
+	case T_PERCENT:
+	case T_EQ:
+	case T_NE:
+	case T_LE:
+	case T_GE:
+	case T_AND:
+	case T_OR:
+	case T_DEFAULT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* 1 when col is the column of one of the open blocks. */
+static int
+known_level(const uint32_t *stack, size_t depth, uint32_t col)
+{
+	size_t i;
+
+	for (i = 0; i < depth; i++)
+		if (stack[i] == col)
+			return 1;
+	return 0;
+}
+
 /* Rewrites the lexer's tokens with layout tokens. */
 int
 layout(struct lwc *c, const struct tokens *in, struct tokens *out)
@@ -52,7 +91,7 @@ layout(struct lwc *c, const struct tokens *in, struct tokens *out)
 		const struct token *t = &in->v[i];
 		uint32_t col = t->kind == T_EOF ? 1 : t->sp.col;
 
-		if (t->bol && nopen == 0) {
+		if (t->bol && nopen == 0 && !continues_line(out)) {
 			if (out->n == 0 && col != 1 && t->kind != T_EOF) {
 				lwc_error(c, &t->sp, "the first line of a file must not be indented");
 				return -1;
@@ -67,15 +106,23 @@ layout(struct lwc *c, const struct tokens *in, struct tokens *out)
 				stack[depth++] = col;
 				emit(out, t, T_INDENT);
 			}
+			if (col < stack[depth - 1] && !known_level(stack, depth, col)) {
+				struct fg_buf b;
+				size_t k;
+
+				fg_buf_init(&b);
+				for (k = 0; k < depth; k++)
+					fg_buf_addf(&b, "%s%u", k == 0 ? "" : k + 1 == depth ?
+					    " or " : ", ", stack[k]);
+				lwc_error(c, &t->sp, "inconsistent indentation");
+				lwc_hint(c, "this line starts in column %u; the enclosing blocks "
+				    "start in column %s", col, b.data);
+				fg_buf_free(&b);
+				return -1;
+			}
 			while (col < stack[depth - 1]) {
 				depth--;
 				emit(out, t, T_DEDENT);
-			}
-			if (col != stack[depth - 1]) {
-				lwc_error(c, &t->sp, "inconsistent indentation");
-				lwc_hint(c, "this line is indented to column %u, which matches no "
-				    "enclosing block (column %u)", col, stack[depth - 1]);
-				return -1;
 			}
 		}
 		switch (t->kind) {

@@ -206,7 +206,6 @@ load_module(struct lwc *c, const char *name, const struct span *sp)
 		}
 		m = module_new(c, name);
 		m->src = source_new(c, module_file(c, "", name) + 1, text, len);
-		m->import_sp = *sp;
 		if (parse_source(c, m) < 0 || add_resource_types(c, m) < 0 ||
 		    load_marked(c, m) < 0)
 			return NULL;
@@ -236,12 +235,57 @@ load_imports(struct lwc *c, struct module *m)
 	return 0;
 }
 
+/* The module name of a file that lies on the include path (Fugue/AWS/EC2.lw under an include
+ * directory is Fugue.AWS.EC2), or "" for a file elsewhere. */
+static const char *
+name_of(struct lwc *c, const char *path)
+{
+	char *real = realpath(path, NULL), *name;
+	size_t i;
+
+	for (i = 0; real != NULL && i < c->incdirs.n; i++) {
+		char *dir = realpath(c->incdirs.v[i], NULL);
+		size_t len = dir ? strlen(dir) : 0, n;
+
+		if (dir != NULL && strncmp(real, dir, len) == 0 && real[len] == '/' &&
+		    (n = strlen(real + len + 1)) > 3 && strcmp(real + len + 1 + n - 3, ".lw") == 0) {
+			char *p;
+
+			name = arena_strndup(&c->arena, real + len + 1, n - 3);
+			for (p = name; *p; p++)
+				if (*p == '/')
+					*p = '.';
+			free(dir);
+			free(real);
+			return name;
+		}
+		free(dir);
+	}
+	free(real);
+	return "";
+}
+
+/* Parses the root module (called name) from text, then everything it imports. */
+static struct module *
+load_root_module(struct lwc *c, const char *name, const char *shown, char *text, size_t len)
+{
+	struct module *m;
+
+	while (strncmp(shown, "./", 2) == 0)
+		shown += 2;
+	m = module_new(c, name);
+	m->src = source_new(c, shown, text, len);
+	c->root = m;
+	if (parse_source(c, m) < 0 || add_resource_types(c, m) < 0 || load_marked(c, m) < 0)
+		return NULL;
+	return m;
+}
+
 /* Loads the file being compiled and everything it imports. */
 struct module *
 load_root(struct lwc *c, const char *path)
 {
-	struct module *m;
-	const char *why, *shown = path;
+	const char *why;
 	size_t len;
 	char *text;
 
@@ -249,12 +293,12 @@ load_root(struct lwc *c, const char *path)
 		lwc_error(c, NULL, "cannot read %s: %s", path, why);
 		return NULL;
 	}
-	while (strncmp(shown, "./", 2) == 0)
-		shown += 2;
-	m = module_new(c, "");
-	m->src = source_new(c, shown, text, len);
-	c->root = m;
-	if (parse_source(c, m) < 0 || load_marked(c, m) < 0)
-		return NULL;
-	return m;
+	return load_root_module(c, name_of(c, path), path, text, len);
+}
+
+/* Loads a composition given as text (shown as name) and everything it imports. */
+struct module *
+load_root_text(struct lwc *c, const char *name, const char *text, size_t len)
+{
+	return load_root_module(c, "", name, arena_strndup(&c->arena, text, len), len);
 }

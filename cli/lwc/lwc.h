@@ -39,6 +39,9 @@ struct lwc_options {
 /* Compiles o->file. On success returns 0 and, unless the output is LWC_OUT_NULL, sets *out to
  * the text to print (caller frees); on a compile error returns 1 (diagnostics already written). */
 int lwc_compile(const struct lwc_options *o, char **out);
+/* The same for a composition given as text (o->file names it in messages). Returns -1 when an
+ * error was reported without a location (which no input should cause: the fuzzer checks). */
+int lwc_compile_text(const struct lwc_options *o, const char *text, size_t len, char **out);
 
 /* ---- inside the compiler ---- */
 
@@ -72,6 +75,7 @@ struct vec {
 	size_t cap;
 };
 void vec_push(struct arena *, struct vec *, void *);
+void vec_sort(struct vec *, int (*cmp)(const void *, const void *));
 
 /* A map from strings to pointers (open addressing); keys are not copied. */
 struct symtab {
@@ -91,7 +95,6 @@ struct ptrset {
 	size_t cap;
 };
 int ptrset_add(struct ptrset *, const void *);
-int ptrset_has(const struct ptrset *, const void *);
 void ptrset_free(struct ptrset *);
 
 /* diag.c: errors and warnings as file:line:col, the quoted line, a caret and a hint. */
@@ -197,7 +200,8 @@ int lex(struct lwc *, const struct source *, struct tokens *);
 /* layout.c: turns indentation into NEWLINE, INDENT and DEDENT tokens outside brackets. */
 int layout(struct lwc *, const struct tokens *in, struct tokens *out);
 
-/* ast.c: the syntax tree. Every node keeps its source span. */
+/* The syntax tree (made by parser.c and parse_expr.c, with ast.c). Every node keeps its source
+ * span; resolve.c and the checker fill in what names refer to and the types. */
 enum ex_kind {
 	E_INT,
 	E_FLOAT,
@@ -206,7 +210,7 @@ enum ex_kind {
 	E_NONE,
 	E_PATH,   /* a.b.C.d: resolved into a name and field accesses */
 	E_FIELD,  /* e.name */
-	E_INDEX,  /* e.0 (tuples) */
+	E_INDEX,  /* e.0 (tuples and lists) */
 	E_LIST,
 	E_TUPLE,
 	E_RECORD,
@@ -227,6 +231,7 @@ enum ref_kind {
 	REF_GLOBAL,  /* a top-level binding or function */
 	REF_CTOR,    /* a constructor */
 	REF_BUILTIN, /* a prelude or Fugue.Core function */
+	REF_TYPE,    /* a record type applied to a record: Tier {name: "web"} */
 };
 
 struct field_init {
@@ -291,7 +296,7 @@ struct expr {
 			enum ref_kind ref;
 			int depth, slot;
 			struct let *let;         /* REF_LOCAL from a let, for unused warnings */
-			struct decl *decl;       /* REF_GLOBAL */
+			struct decl *decl;       /* REF_GLOBAL, REF_TYPE */
 			struct ctor *ctor;       /* REF_CTOR */
 			const struct builtin *bi; /* REF_BUILTIN */
 		} path;
@@ -437,12 +442,10 @@ struct decl {
 	struct vec deps;   /* struct decl * this one refers to */
 	struct vec depsp;  /* struct span * of each reference */
 	int mark;          /* cycle search */
-	/* check */
+	/* check: the type (validate: of the values it checks) */
 	struct ty *ty;
-	int checked;
-	/* eval */
+	/* eval: the value (functions: as a closure) */
 	struct value *val;
-	int evaluating;
 };
 
 struct module {
@@ -454,10 +457,10 @@ struct module {
 	struct vec decls;     /* in source order */
 	struct symtab names;  /* dotted name -> struct decl * (values, functions, types) */
 	struct symtab ctors;  /* dotted name -> struct ctor * */
-	struct span import_sp; /* where it was first imported */
 	int mark;             /* import cycle search */
 };
 
+/* ast.c: making nodes, modules and declarations; dotted names. */
 struct expr *expr_new(struct lwc *, enum ex_kind, const struct span *);
 struct texpr *texpr_new(struct lwc *, int kind, const struct span *);
 struct decl *decl_new(struct lwc *, enum decl_kind, const char *name, const struct span *,
@@ -471,6 +474,33 @@ int is_upper_name(const char *);
 /* parser.c */
 /* Parses the laid-out tokens of one file into m->decls; returns -1 after reporting an error. */
 int parse(struct lwc *, const struct tokens *, struct module *m);
+/* The state of a parse, and the token helpers parse_expr.c shares. */
+struct parser {
+	struct lwc *c;
+	const struct tokens *t;
+	size_t pos;
+	struct module *m;
+	int depth; /* of recursion, bounded against deeply nested input */
+};
+const struct token *ps_peek_at(struct parser *, size_t k);
+const struct token *ps_peek(struct parser *);
+enum tok ps_kind(struct parser *, size_t k);
+const struct token *ps_next(struct parser *);
+const struct token *ps_prev(struct parser *);
+int ps_accept(struct parser *, enum tok);
+void *ps_expected(struct parser *, const char *what);
+const struct token *ps_expect(struct parser *, enum tok, const char *what);
+int ps_end_line(struct parser *);
+int ps_block_follows(struct parser *);
+int ps_enter(struct parser *);
+const char *ps_dotted(struct parser *, struct span *sp, int upper_only);
+struct texpr *ps_type(struct parser *);
+int ps_params(struct parser *, struct param **out, size_t *n, int untyped_ok);
+
+/* parse_expr.c */
+struct expr *ps_expr(struct parser *);
+struct expr *ps_body(struct parser *);
+struct expr *ps_path(struct parser *);
 /* Parses a type signature of a builtin ("(f: (a) -> b, xs: List<a>) -> List<b>"). */
 int parse_signature(struct lwc *, const char *text, struct param **params, size_t *n,
     struct texpr **ret);
@@ -478,6 +508,7 @@ int parse_signature(struct lwc *, const char *text, struct param **params, size_
 /* loader.c */
 /* Loads the root file and, transitively, its imports. */
 struct module *load_root(struct lwc *, const char *path);
+struct module *load_root_text(struct lwc *, const char *name, const char *text, size_t len);
 
 /* types.c */
 enum ty_kind {
@@ -528,6 +559,7 @@ struct rec {
 	struct decl *decl;  /* nominal records */
 	struct restype *rt; /* the properties of a resource type */
 	int oneof;          /* exactly one field of each oneOf group (schema objects) */
+	size_t *by_api;     /* field indexes sorted by API name (emit.c, made on first use) */
 };
 
 struct ctor {
@@ -574,6 +606,7 @@ struct builtin {
 };
 enum builtin_special { BI_PLAIN, BI_RESOURCE, BI_EXTERNAL };
 const struct builtin *builtin_find(const char *name, int core);
+void format_float(double, char *buf, size_t len);
 size_t builtin_names(const char **out, size_t max, const char *prefix, int core);
 int builtins_init(struct lwc *);
 enum builtin_special builtin_special(const struct builtin *);
@@ -582,6 +615,7 @@ extern struct ty ty_validation;
 
 /* resolve.c */
 int resolve(struct lwc *);
+void warn_unused_imports(struct lwc *);
 /* The type declaration a written type name denotes in m, or NULL after reporting. */
 struct decl *lookup_type(struct lwc *, struct module *, const char *name, const struct span *);
 
@@ -592,7 +626,24 @@ int check(struct lwc *);
 struct ty *ty_from_texpr(struct lwc *, struct module *, struct texpr *, struct vec *vars);
 
 /* check_expr.c */
+#define MAX_FRAMES 256
+/* The state of checking one declaration. */
+struct cctx {
+	struct lwc *c;
+	struct module *m;
+	struct ty **frames[MAX_FRAMES]; /* slot types of each open frame */
+	int nframes;
+};
 void check_decl(struct lwc *, struct decl *);
+/* The type of e (hint: the type expected there, or NULL); records it on the node. */
+struct ty *ck_infer(struct cctx *, struct expr *, struct ty *hint);
+/* Infers e and reports when it does not fit want (ctx names the place, or NULL). */
+struct ty *ck_expect(struct cctx *, struct expr *, struct ty *want, const char *ctx);
+const char *ck_callee(struct lwc *, const struct expr *fn);
+struct ty *ck_record(struct cctx *, struct expr *, struct ty *hint);
+
+/* check_call.c */
+struct ty *ck_call(struct cctx *, struct expr *);
 
 /* schema.c: plugin JSON Schemas as resource types. */
 struct snode {
@@ -626,16 +677,13 @@ struct attr {
 
 struct restype {
 	const char *name;    /* AWS.EC2.Vpc */
-	const char *service; /* ec2 */
 	const char *file;
-	int tags;
+	int tags;            /* x-fugue-tags: Fugue tags it (fugue:* keys are reserved) */
 	struct rec *props;
 	struct attr *attrs;  /* read-only attributes */
 	size_t nattrs;
-	const char *identifier; /* api name of the physical id attribute */
-	const char **replace;
-	size_t nreplace;
-	struct ty *ty;
+	struct ty *ty;       /* the resource type */
+	struct ty *props_ty; /* the record type of its properties */
 	struct decl *decl;
 };
 
@@ -675,12 +723,13 @@ struct resource {
 	const char *physical; /* externals */
 	const char *region;   /* externals */
 	const char *id;      /* logical id, set by extraction */
+	const struct span *sp; /* where the user's code made it */
 	struct vec deps;     /* struct resource * it references */
-	int index;
 };
 
 struct value {
 	enum val_kind kind;
+	uint32_t depth;        /* of nesting, bounded so that walking values cannot overflow */
 	const struct span *sp; /* where it was made (in the user's code) */
 	union {
 		int64_t i;
@@ -723,6 +772,7 @@ struct evalctx {
 	const struct span *site; /* the user's call in progress while library code runs */
 	int lib;                 /* running code of a Fugue.* module */
 	int depth;
+	struct module *cur;      /* whose code is running */
 };
 /* Evaluates every binding of the root module; -1 after reporting an error. */
 int eval_all(struct lwc *);
@@ -732,14 +782,17 @@ struct value *call_value(struct evalctx *, struct value *fn, struct value **args
     const struct span *sp);
 int val_equal(struct evalctx *, const struct value *, const struct value *, const struct span *);
 extern struct value val_none;
+/* Records that parent holds child; -1 after an error when values nest too deeply. */
+int val_nest(struct evalctx *, struct value *parent, const struct value *child);
+struct value *eval_error(struct evalctx *, const struct span *, const char *, ...) FG_PRINTF(3, 4);
 
 /* resources.c: logical ids, references and dependencies. */
 int resources_extract(struct lwc *);
 
 /* validate.c: schema constraints and `validate` declarations. */
 int validate_all(struct lwc *);
-/* 1 when s is an IPv4 CIDR block; otherwise 0 and *why says what is wrong. */
-int cidr_check(const char *s, const char **why);
+/* 1 when s is an IPv4 CIDR block in canonical form; otherwise 0 with the reason in why. */
+int cidr_check(const char *s, char *why, size_t whylen);
 
 /* emit.c */
 char *emit_composition(struct lwc *);
@@ -752,8 +805,8 @@ struct lwc {
 	FILE *diag;
 	int color;
 	int errors;
-	int warnings;
 	int suppressed;       /* the last diagnostic was not printed (its hints neither) */
+	int unlocated;        /* errors reported without a source location */
 	struct vec incdirs;   /* include path, in order */
 	struct vec schemadirs;
 	struct vec sources;   /* struct source * */

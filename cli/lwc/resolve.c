@@ -111,7 +111,7 @@ module_names(struct lwc *c, struct module *m, int upper, struct vec *out, const 
 			    m->ctors.keys[i]));
 }
 
-/* Compares strings through pointers (qsort), for deterministic suggestions. */
+/* Compares strings through pointers for deterministic suggestions. */
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -124,7 +124,7 @@ suggest(struct lwc *c, const char *name, struct vec *cands, const char *from)
 {
 	const char *best;
 
-	qsort(cands->v, cands->n, sizeof(*cands->v), cmp_str);
+	vec_sort(cands, cmp_str);
 	best = lwc_suggest(name, (const char *const *)cands->v, cands->n);
 	if (best != NULL && from != NULL)
 		lwc_hint(c, "did you mean %s (from %s)?", best, from);
@@ -246,9 +246,9 @@ find_var(struct rctx *r, const char *name)
 	return NULL;
 }
 
-/* Resolves a name path. */
+/* Resolves a name path; a record type is allowed when it is applied to a record. */
 static void
-resolve_path(struct rctx *r, struct expr *e)
+resolve_path(struct rctx *r, struct expr *e, int type_ok)
 {
 	struct lwc *c = r->c;
 	const char *const *segs = e->u.path.segs;
@@ -274,12 +274,26 @@ resolve_path(struct rctx *r, struct expr *e)
 	}
 	if (via != NULL)
 		via->u.import.used = 1;
+	if (d != NULL && d->kind == D_RECORD && type_ok && used == n) {
+		e->u.path.ref = REF_TYPE;
+		e->u.path.decl = d;
+		return;
+	}
+	if (d != NULL && d->kind != D_BINDING && d->kind != D_FUN && used < n) {
+		/* a type has no fields: Vpc.nwe is a misspelt Vpc.new */
+		not_in_scope(r, segs, n, e->u.path.segsp, via);
+		e->u.path.ref = REF_NONE;
+		return;
+	}
 	if (d != NULL && d->kind != D_BINDING && d->kind != D_FUN) {
 		struct span whole = span_join(&e->u.path.segsp[0], &e->u.path.segsp[used - 1]);
 
 		lwc_error(c, &whole, "%s is a type, not a value", path_join(c, segs, 0, used));
-		if (d->kind == D_RESOURCE || d->kind == D_RECORD)
+		if (d->kind == D_RESOURCE)
 			lwc_hint(c, "to make one, call a function such as %s.new",
+			    path_join(c, segs, 0, used));
+		else if (d->kind == D_RECORD)
+			lwc_hint(c, "to make one, give its fields: %s {field: value, ...}",
 			    path_join(c, segs, 0, used));
 		e->u.path.ref = REF_NONE;
 		return;
@@ -298,9 +312,10 @@ resolve_path(struct rctx *r, struct expr *e)
 	split_fields(r, e, used);
 }
 
-/* Warns when a new local called name hides another local or a top-level value. */
+/* Warns when a new local called name hides another local or (unless it is a parameter) a
+ * top-level value. */
 static void
-check_shadow(struct rctx *r, const char *name, const struct span *sp)
+check_shadow(struct rctx *r, const char *name, const struct span *sp, int param)
 {
 	struct var *v = find_var(r, name);
 	struct decl *d = symtab_get(&r->m->names, name);
@@ -310,7 +325,7 @@ check_shadow(struct rctx *r, const char *name, const struct span *sp)
 	if (v != NULL) {
 		lwc_warn(r->c, sp, "%s shadows an earlier binding", name);
 		lwc_hint(r->c, "the earlier %s is at line %u; rename one of them", name, v->sp.line);
-	} else if (d != NULL && (d->kind == D_BINDING || d->kind == D_FUN)) {
+	} else if (!param && d != NULL && (d->kind == D_BINDING || d->kind == D_FUN)) {
 		lwc_warn(r->c, sp, "%s shadows the top-level %s", name, name);
 		lwc_hint(r->c, "the top-level %s is at %s:%u; rename one of them", name,
 		    d->sp.src->path, d->sp.line);
@@ -323,7 +338,7 @@ declare(struct rctx *r, const char *name, const struct span *sp, int *used)
 {
 	struct var *v = arena_zalloc(&r->c->arena, sizeof(*v));
 
-	check_shadow(r, name, sp);
+	check_shadow(r, name, sp, used == NULL);
 	v->name = name;
 	v->sp = *sp;
 	v->depth = r->depth;
@@ -438,7 +453,7 @@ resolve_expr(struct rctx *r, struct expr *e)
 	case E_NONE:
 		break;
 	case E_PATH:
-		resolve_path(r, e);
+		resolve_path(r, e, 0);
 		break;
 	case E_FIELD:
 		resolve_expr(r, e->u.field.obj);
@@ -461,7 +476,10 @@ resolve_expr(struct rctx *r, struct expr *e)
 			resolve_expr(r, e->u.call.args[i]);
 		break;
 	case E_NAMED:
-		resolve_expr(r, e->u.call.fn);
+		if (e->u.call.fn->kind == E_PATH)
+			resolve_path(r, e->u.call.fn, 1);
+		else
+			resolve_expr(r, e->u.call.fn);
 		resolve_expr(r, e->u.call.record);
 		break;
 	case E_WITH:
@@ -551,6 +569,26 @@ declare_module(struct lwc *c, struct module *m)
 	}
 }
 
+/* Warns about imports nothing used (once types are resolved too). */
+void
+warn_unused_imports(struct lwc *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->modules.n; i++) {
+		struct module *m = c->modules.v[i];
+
+		for (j = 0; j < m->decls.n; j++) {
+			struct decl *d = m->decls.v[j];
+
+			if (d->kind == D_IMPORT && !d->u.import.used) {
+				lwc_warn(c, &d->sp, "unused import %s", d->u.import.path);
+				lwc_hint(c, "remove the import");
+			}
+		}
+	}
+}
+
 /* Resolves the bodies of m's declarations. */
 static void
 resolve_module(struct lwc *c, struct module *m)
@@ -586,14 +624,6 @@ resolve_module(struct lwc *c, struct module *m)
 		}
 		default:
 			break;
-		}
-	}
-	for (i = 0; i < m->decls.n; i++) {
-		struct decl *d = m->decls.v[i];
-
-		if (d->kind == D_IMPORT && !d->u.import.used) {
-			lwc_warn(c, &d->sp, "unused import %s", d->u.import.path);
-			lwc_hint(c, "remove the import");
 		}
 	}
 }
@@ -700,7 +730,6 @@ struct decl *
 lookup_type(struct lwc *c, struct module *m, const char *name, const struct span *sp)
 {
 	const char *segs[32];
-	struct span sps[32];
 	size_t n = 0, used;
 	const char *s = name, *dot;
 	struct decl *d, *via;
@@ -709,12 +738,10 @@ lookup_type(struct lwc *c, struct module *m, const char *name, const struct span
 	struct vec cands = { 0 };
 
 	while (n < FG_ARRAY_LEN(segs) - 1 && (dot = strchr(s, '.')) != NULL) {
-		segs[n] = arena_strndup(&c->arena, s, (size_t)(dot - s));
-		sps[n++] = *sp;
+		segs[n++] = arena_strndup(&c->arena, s, (size_t)(dot - s));
 		s = dot + 1;
 	}
-	segs[n] = s;
-	sps[n++] = *sp;
+	segs[n++] = s;
 	if (lookup(c, m, segs, n, &used, &d, &ct, &bi, &via) == 0 && used == n && d != NULL &&
 	    (d->kind == D_RECORD || d->kind == D_SUM || d->kind == D_RESOURCE)) {
 		if (via != NULL)

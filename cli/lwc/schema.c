@@ -1,4 +1,4 @@
-/* schema.c: the plugins' JSON Schemas (plugins/<svc>/schemas/*.json) as Ludwig record types. */
+/* schema.c: plugin JSON Schemas (plugins/<svc>/schemas/<Type>.json) as Ludwig record types. */
 #include "config.h"
 
 #include <dirent.h>
@@ -260,18 +260,18 @@ restype_from(struct loadctx *l, fg_json doc)
 {
 	struct lwc *c = l->c;
 	struct restype *rt = arena_zalloc(&c->arena, sizeof(*rt));
-	fg_json ro = fg_json_get(doc, "x-fugue-read-only"), repl;
+	fg_json ro = fg_json_get(doc, "x-fugue-read-only");
 	size_t i;
 
 	rt->name = l->title;
 	rt->file = l->file;
-	rt->service = jstr(c, doc, "x-fugue-service");
 	fg_json_bool(fg_json_get(doc, "x-fugue-tags"), &rt->tags);
-	rt->identifier = jstr(c, doc, "x-fugue-identifier");
 	if ((rt->props = rec_from(l, doc, arena_printf(&c->arena, "properties of %s", rt->name),
 	    NULL)) == NULL)
 		return NULL;
 	rt->props->rt = rt;
+	rt->props_ty = ty_new(c, TY_RECORD);
+	rt->props_ty->rec = rt->props;
 	rt->nattrs = fg_json_len(ro);
 	rt->attrs = arena_zalloc(&c->arena, (rt->nattrs + 1) * sizeof(*rt->attrs));
 	for (i = 0; i < rt->nattrs; i++) {
@@ -283,12 +283,6 @@ restype_from(struct loadctx *l, fg_json doc)
 		    type && strcmp(type, "number") == 0 ? &ty_float :
 		    type && strcmp(type, "boolean") == 0 ? &ty_bool : &ty_string;
 	}
-	repl = fg_json_get(doc, "x-fugue-replace-on-change");
-	rt->nreplace = fg_json_len(repl);
-	rt->replace = arena_zalloc(&c->arena, (rt->nreplace + 1) * sizeof(*rt->replace));
-	for (i = 0; i < rt->nreplace; i++)
-		rt->replace[i] = fg_json_str(fg_json_at(repl, i)) ?
-		    arena_strdup(&c->arena, fg_json_str(fg_json_at(repl, i))) : "";
 	rt->ty = ty_new(c, TY_RESOURCE);
 	rt->ty->rt = rt;
 	return rt;
@@ -341,7 +335,7 @@ load_file(struct lwc *c, const char *path)
 	return 0;
 }
 
-/* Compares two strings through pointers (qsort). */
+/* Compares two strings through pointers. */
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -372,8 +366,8 @@ load_dir(struct lwc *c, const char *dir, int plugins)
 			    de->d_name));
 	}
 	closedir(d);
-	qsort(files.v, files.n, sizeof(*files.v), cmp_str);
-	qsort(subdirs.v, subdirs.n, sizeof(*subdirs.v), cmp_str);
+	vec_sort(&files, cmp_str);
+	vec_sort(&subdirs, cmp_str);
 	for (i = 0; i < files.n; i++)
 		if (load_file(c, files.v[i]) < 0)
 			return -1;
@@ -408,7 +402,7 @@ link_refs(struct lwc *c, const struct restype *owner, const struct rec *r)
 	return 0;
 }
 
-/* Compares resource types by name (qsort). */
+/* Compares resource types by name. */
 static int
 cmp_restype(const void *a, const void *b)
 {
@@ -427,7 +421,7 @@ schemas_load(struct lwc *c)
 	for (i = 0; i < c->schemadirs.n; i++)
 		if (load_dir(c, c->schemadirs.v[i], 1) < 0)
 			return -1;
-	qsort(c->restypes.v, c->restypes.n, sizeof(*c->restypes.v), cmp_restype);
+	vec_sort(&c->restypes, cmp_restype);
 	for (i = 0; i < c->restypes.n; i++) {
 		struct restype *rt = c->restypes.v[i];
 

@@ -37,7 +37,8 @@
 #include "base.h"
 #include "json.h"
 
-struct fg_aws;
+struct fg_aws_env;
+struct fg_http_client;
 struct store;
 struct engine;
 
@@ -57,8 +58,8 @@ typedef void (*engine_event_fn)(void *arg, const char *fid, const char *kind,
     const char *message);
 
 struct engine_config {
-	/* Directory of the plugin modules (<name>.la / <name>.so) with schemas/<Type>.json beside
-	 * them; NULL: the installed $(pkglibdir)/plugins. */
+	/* Directories (':'-separated) of the plugin modules (<name>.la / <name>.so) with
+	 * schemas/<Type>.json beside them; NULL: the installed $(pkglibdir)/plugins. */
 	const char *plugin_dir;
 	/* When set, schemas are read from <schema_dir>/<name>/schemas/<Type>.json instead (a
 	 * build tree: $(top_srcdir)/plugins). */
@@ -88,10 +89,12 @@ typedef void (*engine_done_fn)(void *arg, int ok, const char *message, fg_json p
 /* engine.c */
 /* Loads every plugin in the plugin directory and its schemas. NULL with *err (caller frees)
  * when the directory cannot be read or a plugin cannot be loaded (wrong ABI, bad schema): the
- * message says which file and what to do. The engine uses aws and store but does not own
- * them; free the engine first. */
-struct engine *engine_new(struct fg_loop *, struct fg_aws *, struct store *,
-    const struct engine_config *, char **err);
+ * message says which file and what to do. The engine makes its own fg_aws over http and env
+ * for the plugins' calls, with fg_aws's retries off: it retries itself, through its token
+ * buckets, so that every attempt is paced. It uses http, env and store (the resources table)
+ * but does not own them; free the engine first. */
+struct engine *engine_new(struct fg_loop *, struct fg_http_client *, struct fg_aws_env *,
+    struct store *, const struct engine_config *, char **err);
 void engine_free(struct engine *);
 
 /* At boot, before any other job: loads the resources table and resolves intents without a

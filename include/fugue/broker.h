@@ -37,6 +37,9 @@
  * bumps FUGUE_BROKER_ABI_MAJOR and resets the minor to 0. Record every change here:
  *   1.0  2026-11  First version: types with create/read/update/delete/sweep, the host's value,
  *                 call and reply API.
+ *   1.1  2026-11  fugue_host: v_parse (JSON documents that APIs pass in strings: redrive
+ *                 policies, policy documents) and call_raw_reply (replies whose body is not
+ *                 XML: GetBucketPolicy). A 1.0 plugin runs unchanged on a 1.1 host.
  */
 #ifndef FUGUE_BROKER_H
 #define FUGUE_BROKER_H
@@ -49,7 +52,7 @@ extern "C" {
 #endif
 
 #define FUGUE_BROKER_ABI_MAJOR 1
-#define FUGUE_BROKER_ABI_MINOR 0
+#define FUGUE_BROKER_ABI_MINOR 1
 
 /* How an operation ended. The Scheduler and Manager decide what to do next from the class. */
 enum fugue_status {
@@ -141,7 +144,9 @@ struct fugue_host {
 	/* A token unique to this intent, stable across a crash and retry: pass it as ClientToken
 	 * (or the like) where the API has one. */
 	const char *(*op_token)(struct fugue_op *);
-	/* Desired properties with every reference filled with its live attribute. */
+	/* Desired properties with every reference filled with its live attribute, every omitted
+	 * property that has a default given its default (nested objects too), and, for types with
+	 * x-fugue-tags, the tags fugue:fid and fugue:id added to Tags. */
 	const struct fugue_value *(*op_desired)(struct fugue_op *);
 	/* What the last read or sweep saw (update, delete), or NULL. */
 	const struct fugue_value *(*op_observed)(struct fugue_op *);
@@ -158,7 +163,9 @@ struct fugue_host {
 	    const char *message);
 
 	/* AWS calls, for an operation or a sweep (exactly one of op and sweep is not NULL).
-	 * target is the Action (query, EC2), the X-Amz-Target (JSON) or NULL (REST-XML). */
+	 * target is the Action (query, EC2), the X-Amz-Target (JSON) or NULL (REST-XML). The host
+	 * adds Action; the plugin adds every other parameter, Version included. The host adds
+	 * Content-MD5 to REST-XML bodies. */
 	struct fugue_call *(*call_new)(struct fugue_op *, struct fugue_sweep *, const char *service,
 	    enum fugue_proto, const char *target);
 	void (*call_param)(struct fugue_call *, const char *key, const char *value);
@@ -212,6 +219,13 @@ struct fugue_host {
 	void (*sweep_found)(struct fugue_sweep *, const char *physical_id, const char *observed_json);
 	/* Ends the sweep; on an error nothing is concluded about unreported resources. */
 	void (*sweep_done)(struct fugue_sweep *, enum fugue_status, const char *message);
+
+	/* 1.1 */
+	/* Parses JSON text into a value valid until the operation or sweep ends, or NULL when the
+	 * text is not JSON. */
+	const struct fugue_value *(*v_parse)(const char *json, size_t len);
+	/* The reply body is data (a policy document, an object), not XML: r_body gives it. */
+	void (*call_raw_reply)(struct fugue_call *);
 };
 
 /* One resource type. Callbacks the type lacks are NULL: the host then falls back (no sweep:

@@ -1,0 +1,185 @@
+/* util.c: helpers shared by the in-tree plugins (see util.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Sets up a chain for an operation or a sweep. */
+void
+preq_init(struct preq *r, const struct fugue_host *h, struct fugue_op *op,
+    struct fugue_sweep *sw)
+{
+	r->h = h;
+	r->op = op;
+	r->sw = sw;
+	r->next = NULL;
+}
+
+/* A new call of the chain's operation or sweep. */
+struct fugue_call *
+preq_call(struct preq *r, const char *service, enum fugue_proto proto, const char *target)
+{
+	return r->h->call_new(r->op, r->sw, service, proto, target);
+}
+
+/* The host's callback for an operation's call. */
+static void
+op_reply(struct fugue_op *op, struct fugue_call *c, const struct fugue_reply *rep, void *arg)
+{
+	struct preq *r = arg;
+
+	(void)op;
+	(void)c;
+	r->next(r, rep);
+}
+
+/* The host's callback for a sweep's call. */
+static void
+sweep_reply(struct fugue_sweep *sw, struct fugue_call *c, const struct fugue_reply *rep,
+    void *arg)
+{
+	struct preq *r = arg;
+
+	(void)sw;
+	(void)c;
+	r->next(r, rep);
+}
+
+/* Sends c and continues with next. */
+void
+preq_send(struct preq *r, struct fugue_call *c,
+    void (*next)(struct preq *, const struct fugue_reply *))
+{
+	r->next = next;
+	if (r->op != NULL)
+		r->h->call_send(c, op_reply, r);
+	else
+		r->h->call_send_sweep(c, sweep_reply, r);
+}
+
+/* Makes room for n more bytes. */
+static void
+pbuf_grow(struct pbuf *b, size_t n)
+{
+	if (b->len + n + 1 <= b->cap)
+		return;
+	while (b->len + n + 1 > b->cap)
+		b->cap = b->cap ? 2 * b->cap : 256;
+	b->s = realloc(b->s, b->cap);
+	if (b->s == NULL)
+		abort();
+}
+
+/* Appends s. */
+void
+pbuf_add(struct pbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	pbuf_grow(b, n);
+	memcpy(b->s + b->len, s, n + 1);
+	b->len += n;
+}
+
+/* Appends formatted text. */
+void
+pbuf_addf(struct pbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	pbuf_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/* Appends s escaped for XML text. */
+void
+pbuf_xml(struct pbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			pbuf_add(b, "&amp;");
+			break;
+		case '<':
+			pbuf_add(b, "&lt;");
+			break;
+		case '>':
+			pbuf_add(b, "&gt;");
+			break;
+		case '"':
+			pbuf_add(b, "&quot;");
+			break;
+		case '\'':
+			pbuf_add(b, "&apos;");
+			break;
+		default: {
+			char c[2] = { *s, '\0' };
+
+			pbuf_add(b, c);
+		}
+		}
+	}
+}
+
+/* Frees the string. */
+void
+pbuf_free(struct pbuf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}
+
+/* A copy of s, or NULL. */
+char *
+pdup(const char *s)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	if (d == NULL)
+		abort();
+	return d;
+}
+
+/* An error message for an operator: what failed and the reply's own words. */
+char *
+pfail(const struct fugue_host *h, const struct fugue_reply *rep, const char *what)
+{
+	struct pbuf b = { 0 };
+	const char *m = h->r_message(rep);
+
+	pbuf_addf(&b, "%s: %s", what, m ? m : "failed");
+	return b.s;
+}
+
+/* 1 when the Tags array has key (with value, unless value is NULL). */
+int
+ptag_has(const struct fugue_host *h, const struct fugue_value *tags, const char *key,
+    const char *value)
+{
+	size_t n = h->v_len(tags, "");
+
+	if (key == NULL)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct fugue_value *t = h->v_at(tags, i);
+		const char *k = h->v_str(t, "Key"), *v = h->v_str(t, "Value");
+
+		if (k != NULL && strcmp(k, key) == 0)
+			return value == NULL || (v != NULL && strcmp(v, value) == 0);
+	}
+	return 0;
+}

@@ -1,0 +1,48 @@
+/* util.h: small helpers the in-tree plugins share; built into each module, they use nothing
+ * but fugue/broker.h and the C library, as an out-of-tree plugin would. */
+#ifndef FUGUE_PLUGIN_UTIL_H
+#define FUGUE_PLUGIN_UTIL_H
+
+#include <stddef.h>
+
+#include "fugue/broker.h"
+
+/* A chain of calls made for an operation or a sweep, one call in flight at a time: embed it
+ * in the state of each chain. */
+struct preq {
+	const struct fugue_host *h;
+	struct fugue_op *op;      /* exactly one of op and sw */
+	struct fugue_sweep *sw;
+	void (*next)(struct preq *, const struct fugue_reply *);
+};
+void preq_init(struct preq *, const struct fugue_host *, struct fugue_op *,
+    struct fugue_sweep *);
+struct fugue_call *preq_call(struct preq *, const char *service, enum fugue_proto,
+    const char *target);
+/* Sends c; next(r, reply) runs with the reply. */
+void preq_send(struct preq *, struct fugue_call *c,
+    void (*next)(struct preq *, const struct fugue_reply *));
+
+/* A growable string. */
+struct pbuf {
+	char *s;
+	size_t len;
+	size_t cap;
+};
+void pbuf_add(struct pbuf *, const char *);
+void pbuf_addf(struct pbuf *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Adds s with XML's five special characters escaped. */
+void pbuf_xml(struct pbuf *, const char *s);
+void pbuf_free(struct pbuf *);
+
+/* strdup that returns NULL for NULL (and aborts on OOM). */
+char *pdup(const char *);
+/* "what failed: <the reply's message>", for op_done and sweep_done; caller frees. */
+char *pfail(const struct fugue_host *, const struct fugue_reply *, const char *what);
+
+/* A tag list [{"Key", "Value"}] being compared. */
+/* 1 when tags (a Tags array) has key with value (value NULL: any value). */
+int ptag_has(const struct fugue_host *, const struct fugue_value *tags, const char *key,
+    const char *value);
+
+#endif

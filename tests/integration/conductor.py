@@ -1,0 +1,298 @@
+"""conductor.py: the harness of the Conductor's integration scenarios: fugue-localcloud on a
+free port with state in memory, fugue-conductor against it with a private name prefix, and a
+client that signs requests as the CLI does (doc/protocol.md) and waits for its replies."""
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+ACCESS_KEY = "AKIDLOCALCLOUD"
+SECRET_KEY = "localcloud-secret"
+ACCOUNT = "000000000000"
+REGION = "us-east-1"
+
+# Keep the user's AWS configuration out of the scenarios.
+os.environ["AWS_CONFIG_FILE"] = "/dev/null"
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
+for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
+    os.environ.pop(var, None)
+
+
+def skip(why):
+    """Ends the scenario as skipped (automake's exit status 77)."""
+    print("SKIP:", why)
+    sys.exit(77)
+
+
+try:
+    import boto3
+    from botocore.config import Config
+except ImportError:
+    skip("python3-boto3 is not installed (scripts/deps installs it)")
+
+# The wire formats are checked against schemas/ when python3-jsonschema is there.
+SCHEMAS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schemas")
+try:
+    import jsonschema
+
+    def _validator(name, ref=None):
+        with open(os.path.join(SCHEMAS, name)) as f:
+            s = json.load(f)
+        if ref:
+            s = {"$defs": s["$defs"], "$ref": ref}
+        return jsonschema.Draft202012Validator(s)
+
+    ENVELOPE = _validator("request.schema.json")
+    BODY = _validator("request.schema.json", "#/$defs/body")
+    REPLY = _validator("reply.schema.json")
+except ImportError:
+    ENVELOPE = BODY = REPLY = None
+
+
+def conforms(validator, doc, what):
+    """Checks doc against a schema (when jsonschema is installed)."""
+    if validator is not None:
+        errors = sorted(validator.iter_errors(doc), key=str)
+        check(not errors, "%s does not follow its schema: %s\n%r" %
+              (what, "; ".join(e.message for e in errors[:3]), doc))
+
+
+LOCALCLOUD = os.environ.get("LOCALCLOUD", "fugue-localcloud")
+CONDUCTOR = os.environ.get("CONDUCTOR", "fugue-conductor")
+PLUGIN_DIR = os.environ.get("PLUGIN_DIR", "")
+SCHEMA_DIR = os.environ.get("SCHEMA_DIR", "")
+
+
+def now_rfc3339(offset_s=0.0):
+    """The time as the CLI writes it, shifted by offset_s."""
+    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset_s)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
+
+
+def check(cond, what):
+    """Fails the scenario with what unless cond."""
+    if not cond:
+        raise AssertionError(what)
+
+
+class Localcloud:
+    """fugue-localcloud on a free port, state in memory."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([LOCALCLOUD, "--port", "0", "--memory"],
+                                     stdout=subprocess.PIPE)
+        line = self.proc.stdout.readline().decode()
+        if not line.startswith("listening on "):
+            self.proc.kill()
+            raise SystemExit("fugue-localcloud did not start: %r" % line)
+        self.url = "http://" + line.split()[-1]
+
+    def client(self, service):
+        """A boto3 client of the service (one attempt per call)."""
+        return boto3.client(service, endpoint_url=self.url, region_name=REGION,
+                            aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+                            config=Config(retries={"total_max_attempts": 1}))
+
+    def stop(self):
+        """Stops the server."""
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self.proc.stdout.close()
+
+
+class Conductor:
+    """fugue-conductor against a Localcloud, its names prefixed with prefix."""
+
+    def __init__(self, cloud, prefix, *args):
+        self.cloud = cloud
+        self.prefix = prefix
+        self.dir = tempfile.mkdtemp(prefix="fugue-conductor-test.")
+        self.secret_file = os.path.join(self.dir, "root.secret")
+        self.log_path = os.path.join(self.dir, "conductor.log")
+        self.bucket = "%sfugue-%s-%s" % (prefix, ACCOUNT, REGION)
+        self.args = ["--config", "/dev/null", "--prefix", prefix, "--poll-wait", "1",
+                     "--root-secret-file", self.secret_file, "--log-format", "json",
+                     "--log-level", "info"]
+        if PLUGIN_DIR:
+            self.args += ["--plugin-dir", PLUGIN_DIR]
+        if SCHEMA_DIR:
+            self.args += ["--schema-dir", SCHEMA_DIR]
+        self.args += list(args)
+        self.proc = None
+        self.s3 = cloud.client("s3")
+
+    def env(self):
+        """The environment of the daemon: localcloud's endpoint and keys."""
+        e = dict(os.environ)
+        e.update(AWS_ENDPOINT_URL=self.cloud.url, AWS_ACCESS_KEY_ID=ACCESS_KEY,
+                 AWS_SECRET_ACCESS_KEY=SECRET_KEY, AWS_REGION=REGION,
+                 AWS_EC2_METADATA_DISABLED="true")
+        return e
+
+    def start(self, timeout=30):
+        """Starts the daemon and waits for its ready marker; returns the marker."""
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([CONDUCTOR] + self.args, env=self.env(), stdout=log,
+                                     stderr=subprocess.STDOUT)
+        log.close()
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.proc.poll() is not None:
+                raise SystemExit("fugue-conductor exited with %d:\n%s" %
+                                 (self.proc.returncode, self.log()))
+            try:
+                obj = self.s3.get_object(Bucket=self.bucket, Key="conductor/ready.json")
+                marker = json.loads(obj["Body"].read())
+                if marker.get("pid") == self.proc.pid:
+                    return marker
+            except Exception:  # not there yet: the bucket or the object
+                pass
+            time.sleep(0.1)
+        raise SystemExit("fugue-conductor not ready after %d s:\n%s" % (timeout, self.log()))
+
+    def root_secret(self):
+        """The root secret the daemon wrote."""
+        with open(self.secret_file) as f:
+            return f.read().strip()
+
+    def log(self):
+        """The daemon's log so far."""
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def alive(self):
+        """Whether the daemon still runs."""
+        return self.proc.poll() is None
+
+    def send_signal(self, sig):
+        """Sends a signal to the daemon."""
+        self.proc.send_signal(sig)
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Stops the daemon; returns (exit status, seconds it took)."""
+        t0 = time.time()
+        self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("fugue-conductor did not stop within %d s" % timeout)
+        return rc, time.time() - t0
+
+
+class Client:
+    """A Fugue user talking to a Conductor as the CLI does: its own reply queue."""
+
+    def __init__(self, conductor, user="root", secret=None):
+        self.c = conductor
+        self.user = user
+        self.secret = secret if secret is not None else conductor.root_secret()
+        self.sqs = conductor.cloud.client("sqs")
+        self.queue = self.sqs.get_queue_url(
+            QueueName=conductor.prefix + "fugue-requests")["QueueUrl"]
+        name = "%sfugue-reply-%s" % (conductor.prefix, uuid.uuid4().hex[:16])
+        self.reply_to = self.sqs.create_queue(QueueName=name)["QueueUrl"]
+
+    def close(self):
+        """Deletes the reply queue."""
+        self.sqs.delete_queue(QueueUrl=self.reply_to)
+
+    def body(self, command, args=None, dry_run=False, rid=None, when=None, reply_to=None):
+        """A request body (text) and its id."""
+        rid = rid or str(uuid.uuid4())
+        b = {"id": rid, "time": when or now_rfc3339(), "reply_to": reply_to or self.reply_to,
+             "command": command, "dry_run": dry_run, "args": args or {}}
+        return json.dumps(b, separators=(",", ":")), rid
+
+    def envelope(self, body, secret=None, v=1, user=None):
+        """The envelope of a body, signed with secret (the user's by default)."""
+        key = (self.secret if secret is None else secret).encode()
+        mac = hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
+        return json.dumps({"v": v, "user": user or self.user, "body": body, "hmac": mac})
+
+    def send(self, text):
+        """Puts a raw message on the request queue."""
+        self.sqs.send_message(QueueUrl=self.queue, MessageBody=text)
+
+    def wait(self, rid, timeout=20):
+        """The reply with id rid (text and parsed); other messages are deleted and ignored."""
+        end = time.time() + timeout
+        while time.time() < end:
+            got = self.sqs.receive_message(QueueUrl=self.reply_to, MaxNumberOfMessages=10,
+                                           WaitTimeSeconds=1)
+            for m in got.get("Messages", []):
+                self.sqs.delete_message(QueueUrl=self.reply_to,
+                                        ReceiptHandle=m["ReceiptHandle"])
+                reply = json.loads(m["Body"])
+                conforms(REPLY, reply, "reply")
+                if reply.get("id") == rid:
+                    return m["Body"], reply
+        raise AssertionError("no reply to %s within %d s:\n%s" % (rid, timeout, self.c.log()))
+
+    def nothing(self, seconds=3):
+        """Checks that no reply arrives for a while."""
+        end = time.time() + seconds
+        while time.time() < end:
+            got = self.sqs.receive_message(QueueUrl=self.reply_to, WaitTimeSeconds=1)
+            check(not got.get("Messages"), "unexpected reply: %r" % got.get("Messages"))
+
+    def call(self, command, args=None, dry_run=False, valid=False, **kw):
+        """Sends a signed request (checked against its schema when valid) and returns its
+        parsed reply."""
+        body, rid = self.body(command, args, dry_run)
+        env = self.envelope(body, **kw)
+        if valid:
+            conforms(BODY, json.loads(body), "request body")
+            conforms(ENVELOPE, json.loads(env), "request")
+        self.send(env)
+        return self.wait(rid)[1]
+
+    def ok(self, command, args=None, dry_run=False):
+        """A request that must succeed: its result."""
+        r = self.call(command, args, dry_run, valid=True)
+        check(r["ok"], "%s %r failed: %r" % (command, args, r))
+        return r["result"]
+
+    def error(self, code, command, args=None, dry_run=False, **kw):
+        """A request that must fail with code: its message."""
+        r = self.call(command, args, dry_run, **kw)
+        check(not r["ok"], "%s %r succeeded: %r" % (command, args, r))
+        check(r["error"]["code"] == code, "%s %r: want %s, got %r" % (command, args, code, r))
+        return r["error"]["message"]
+
+
+def upload_composition(conductor, resources):
+    """Uploads a compiled composition of resources; returns the run arguments."""
+    comp = {"compiler": "lwc test", "externals": [], "hash": "sha256:" + "0" * 64,
+            "resources": resources, "source": "test.lw", "version": 1}
+    data = json.dumps(comp, sort_keys=True, separators=(",", ":")).encode()
+    digest = hashlib.sha256(data).hexdigest()
+    key = "compositions/%s.json" % digest
+    conductor.s3.put_object(Bucket=conductor.bucket, Key=key, Body=data)
+    return {"composition": key, "hash": digest}
+
+
+def queue_resource(lid, name, **props):
+    """One AWS.SQS.Queue resource of a composition."""
+    p = {"QueueName": name, "Region": REGION}
+    p.update(props)
+    return {"dependsOn": [], "id": lid, "location": {"file": "test.lw", "line": 1, "column": 1},
+            "properties": p, "type": "AWS.SQS.Queue"}
+
+
+def eventually(fn, what, timeout=20):
+    """Waits until fn() is true."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if fn():
+            return
+        time.sleep(0.2)
+    raise AssertionError("not within %d s: %s" % (timeout, what))

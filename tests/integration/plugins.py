@@ -1,0 +1,336 @@
+"""plugins.py: the sqs and s3 plugins, loaded by the Conductor's real loader and driven through
+its real host (plugin-driver), against fugue-localcloud: create, read, update, sweep and delete
+of a queue and a bucket, then the engine itself (apply, dry run, drift put back by enforcement,
+update, kill). Every effect is checked with Debian's AWS CLI (/usr/bin/aws)."""
+import json
+import os
+import subprocess
+import sys
+import time
+
+AWS = "/usr/bin/aws"
+DRIVER = os.environ.get("PLUGIN_DRIVER", "./plugin-driver")
+LOCALCLOUD = os.environ.get("LOCALCLOUD", "fugue-localcloud")
+PLUGIN_DIR = os.environ.get("PLUGIN_DIR", "")
+SCHEMA_DIR = os.environ.get("SCHEMA_DIR", "")
+ACCOUNT = "000000000000"
+# localcloud caps MaximumMessageSize at 256 KiB (AWS allows 1 MiB since 2025, the schema's
+# default): the scenarios set it.
+MMS = 262144
+
+if not os.access(AWS, os.X_OK):
+    print("SKIP: %s is not installed (scripts/deps installs awscli)" % AWS)
+    sys.exit(77)
+
+env = dict(os.environ)
+for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+    env.pop(var, None)
+env.update(AWS_ACCESS_KEY_ID="AKIDLOCALCLOUD", AWS_SECRET_ACCESS_KEY="localcloud-secret",
+           AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null",
+           AWS_SHARED_CREDENTIALS_FILE="/dev/null", AWS_EC2_METADATA_DISABLED="true",
+           AWS_PAGER="", AWS_MAX_ATTEMPTS="1")
+
+
+def check(cond, what):
+    """Fails the scenario with what unless cond."""
+    if not cond:
+        raise AssertionError(what)
+
+
+lc = subprocess.Popen([LOCALCLOUD, "--port", "0", "--memory"], stdout=subprocess.PIPE, env=env)
+line = lc.stdout.readline().decode()
+check(line.startswith("listening on "), "fugue-localcloud did not start: %r" % line)
+URL = "http://" + line.split()[-1]
+env["AWS_ENDPOINT_URL"] = URL
+
+
+def aws(*args, ok=True):
+    """Runs the AWS CLI against localcloud; its JSON output (or None), or the error text."""
+    p = subprocess.run([AWS, "--endpoint-url", URL, "--output", "json"] + list(args),
+                       env=env, capture_output=True, text=True, timeout=60)
+    if not ok:
+        check(p.returncode != 0, "aws %s should have failed" % " ".join(args))
+        return p.stderr
+    check(p.returncode == 0, "aws %s: %s" % (" ".join(args), p.stderr))
+    return json.loads(p.stdout) if p.stdout.strip() else None
+
+
+drv = subprocess.Popen([DRIVER, PLUGIN_DIR, SCHEMA_DIR], stdin=subprocess.PIPE,
+                       stdout=subprocess.PIPE, env=env, text=True, bufsize=1)
+check(drv.stdout.readline().strip() == "ready", "plugin-driver did not start")
+
+
+def cmd(*fields):
+    """Sends one command; its answer's fields."""
+    drv.stdin.write("\t".join(fields) + "\n")
+    drv.stdin.flush()
+    return drv.stdout.readline().rstrip("\n").split("\t")
+
+
+def op(kind, rtype, lid, physical, desired, observed=None):
+    """A plugin operation: (physical id, observed) on success; fails the scenario otherwise."""
+    fields = ["op", kind, rtype, lid, physical or "-", json.dumps(desired)]
+    if observed is not None:
+        fields.append(json.dumps(observed))
+    out = cmd(*fields)
+    check(out[0] == "ok", "%s %s %s: %s" % (kind, rtype, lid, out))
+    return out[1], (json.loads(out[2]) if out[2] != "-" else None)
+
+
+def op_error(kind, rtype, lid, physical, desired):
+    """A plugin operation expected to fail: its status."""
+    out = cmd("op", kind, rtype, lid, physical or "-", json.dumps(desired))
+    check(out[0] == "error", "%s %s %s should have failed: %s" % (kind, rtype, lid, out))
+    return out[1]
+
+
+def sweep(rtype, region, *physical):
+    """A sweep: {physical: observed} of what it found."""
+    drv.stdin.write("\t".join(["sweep", rtype, region] + list(physical)) + "\n")
+    drv.stdin.flush()
+    found = {}
+    while True:
+        out = drv.stdout.readline().rstrip("\n").split("\t")
+        if out[0] == "done":
+            check(out[1] == "ok", "sweep %s: %s" % (rtype, out))
+            return found
+        found[out[1]] = json.loads(out[2])
+
+
+def tags_of(obs):
+    """Tags of an observation as a dict."""
+    return {t["Key"]: t["Value"] for t in obs.get("Tags", [])}
+
+
+def queue_scenario():
+    """create, read (by URL and by name), update, sweep, delete of a queue."""
+    q = "AWS.SQS.Queue"
+    want = {"QueueName": "drv-q", "Region": "us-east-1", "MaximumMessageSize": MMS,
+            "VisibilityTimeout": 45, "DelaySeconds": 3,
+            "Tags": [{"Key": "team", "Value": "a"}, {"Key": "stage", "Value": "test"}]}
+    url, obs = op("create", q, "app.q", None, want)
+    check(url == URL + "/" + ACCOUNT + "/drv-q", "queue URL %s" % url)
+    attrs = aws("sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names",
+                "All")["Attributes"]
+    check(attrs["VisibilityTimeout"] == "45" and attrs["DelaySeconds"] == "3", attrs)
+    tags = aws("sqs", "list-queue-tags", "--queue-url", url)["Tags"]
+    check(tags == {"team": "a", "stage": "test", "fugue:fid": "fid-driver",
+                   "fugue:id": "app.q"}, "tags %s" % tags)
+    check(obs["QueueArn"] == "arn:aws:sqs:us-east-1:%s:drv-q" % ACCOUNT, obs)
+    check(obs["VisibilityTimeout"] == 45 and tags_of(obs)["team"] == "a", obs)
+    # read by URL, and by the deterministic name when the URL is lost (crash recovery)
+    _, by_url = op("read", q, "app.q", url, want)
+    found_url, by_name = op("read", q, "app.q", None, want)
+    check(found_url == url and by_name == by_url == obs, "reads differ: %s %s" % (by_url, by_name))
+    # update: an attribute, a tag changed, a tag removed, a tag added
+    want2 = dict(want, VisibilityTimeout=90, Tags=[{"Key": "team", "Value": "b"},
+                                                   {"Key": "owner", "Value": "ops"}])
+    _, obs2 = op("update", q, "app.q", url, want2, obs)
+    attrs = aws("sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names",
+                "VisibilityTimeout")["Attributes"]
+    check(attrs["VisibilityTimeout"] == "90", attrs)
+    tags = aws("sqs", "list-queue-tags", "--queue-url", url)["Tags"]
+    check(tags == {"team": "b", "owner": "ops", "fugue:fid": "fid-driver", "fugue:id": "app.q"},
+          "tags after update %s" % tags)
+    check(obs2["VisibilityTimeout"] == 90 and tags_of(obs2) == tags, obs2)
+    # a redrive policy naming a dead-letter queue, as a JSON document on the wire
+    dlq_url, dlq = op("create", q, "app.dlq", None, {"QueueName": "drv-dlq",
+                                                     "Region": "us-east-1",
+                                                     "MaximumMessageSize": MMS})
+    want3 = dict(want2, RedrivePolicy={"deadLetterTargetArn": dlq["QueueArn"],
+                                       "maxReceiveCount": 7})
+    _, obs3 = op("update", q, "app.q", url, want3, obs2)
+    check(obs3["RedrivePolicy"] == {"deadLetterTargetArn": dlq["QueueArn"],
+                                    "maxReceiveCount": 7}, obs3)
+    rp = json.loads(aws("sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names",
+                        "RedrivePolicy")["Attributes"]["RedrivePolicy"])
+    check(rp["deadLetterTargetArn"] == dlq["QueueArn"] and int(rp["maxReceiveCount"]) == 7, rp)
+    # sweep: both queues found, a deleted one not reported
+    gone = URL + "/" + ACCOUNT + "/drv-never"
+    found = sweep(q, "us-east-1", url, dlq_url, gone)
+    check(set(found) == {url, dlq_url}, "sweep found %s" % list(found))
+    check(found[url] == obs3, "sweep differs from read: %s" % found[url])
+    # delete, twice (gone is fine)
+    op("delete", q, "app.q", url, want3)
+    op("delete", q, "app.q", url, want3)
+    op("delete", q, "app.dlq", dlq_url, {})
+    aws("sqs", "get-queue-url", "--queue-name", "drv-q", ok=False)
+    check(op_error("read", q, "app.q", url, want) == "not-found", "read of a deleted queue")
+    check(op_error("read", q, "app.q", None, want) == "not-found", "read by name")
+    check(sweep(q, "us-east-1", url) == {}, "sweep of deleted queues")
+
+
+def bucket_scenario():
+    """create (outside us-east-1), read, update, sweep, delete of a bucket."""
+    b = "AWS.S3.Bucket"
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket",
+         "Resource": "arn:aws:s3:::drv-bucket-1"}]})
+    want = {"Bucket": "drv-bucket-1", "Region": "eu-west-1", "Policy": policy,
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "Tags": [{"Key": "team", "Value": "a & b <c>"}]}
+    name, obs = op("create", b, "app.bucket", None, want)
+    check(name == "drv-bucket-1", name)
+    loc = aws("s3api", "get-bucket-location", "--bucket", name)
+    check(loc["LocationConstraint"] == "eu-west-1", loc)
+    check(aws("s3api", "get-bucket-versioning", "--bucket", name)["Status"] == "Enabled",
+          "versioning")
+    tags = {t["Key"]: t["Value"] for t in
+            aws("s3api", "get-bucket-tagging", "--bucket", name)["TagSet"]}
+    check(tags == {"team": "a & b <c>", "fugue:fid": "fid-driver", "fugue:id": "app.bucket"},
+          "tags %s" % tags)
+    got = json.loads(aws("s3api", "get-bucket-policy", "--bucket", name)["Policy"])
+    check(got == json.loads(policy), "policy %s" % got)
+    check(obs["Region"] == "eu-west-1" and obs["BucketArn"] == "arn:aws:s3:::drv-bucket-1", obs)
+    check(obs["VersioningConfiguration"] == {"Status": "Enabled"} and
+          json.loads(obs["Policy"]) == json.loads(policy), obs)
+    # a second create of the same bucket (a retry after a crash) is not an error
+    name2, _ = op("create", b, "app.bucket", None, want)
+    check(name2 == name, "re-create")
+    # update: versioning suspended, tags replaced
+    want2 = dict(want, VersioningConfiguration={"Status": "Suspended"},
+                 Tags=[{"Key": "owner", "Value": "ops"}])
+    _, obs2 = op("update", b, "app.bucket", name, want2, obs)
+    check(aws("s3api", "get-bucket-versioning", "--bucket", name)["Status"] == "Suspended",
+          "versioning after update")
+    tags = {t["Key"]: t["Value"] for t in
+            aws("s3api", "get-bucket-tagging", "--bucket", name)["TagSet"]}
+    check(tags == {"owner": "ops", "fugue:fid": "fid-driver", "fugue:id": "app.bucket"},
+          "tags after update %s" % tags)
+    check(tags_of(obs2) == tags, obs2)
+    _, again = op("read", b, "app.bucket", name, want2)
+    check(again == obs2, "read after update %s" % again)
+    # sweep: listed buckets are read, unlisted ones are gone
+    found = sweep(b, "eu-west-1", name, "drv-never-made")
+    check(list(found) == [name] and found[name] == obs2, "sweep %s" % found)
+    # delete
+    op("delete", b, "app.bucket", name, want2)
+    aws("s3api", "head-bucket", "--bucket", name, ok=False)
+    check(op_error("read", b, "app.bucket", name, want2) == "not-found", "read deleted bucket")
+    op("delete", b, "app.bucket", name, want2)
+
+
+def composition(path, resources):
+    """Writes a compiled composition."""
+    with open(path, "w") as f:
+        json.dump({"version": 1, "externals": [], "resources": resources}, f)
+
+
+def job(*fields):
+    """An engine job: (message, plan); fails the scenario when the job failed."""
+    out = cmd(*fields)
+    check(out[0] == "ok", "%s: %s" % (" ".join(fields), out))
+    return out[1], json.loads(out[2])
+
+
+def queue_names():
+    """The queues localcloud has."""
+    urls = (aws("sqs", "list-queues") or {}).get("QueueUrls", [])
+    return sorted(u.rsplit("/", 1)[1] for u in urls)
+
+
+def engine_scenario(tmp):
+    """apply (dry run, then for real), drift put back by enforcement, update, kill."""
+    dlq = {"id": "app.dlq", "type": "AWS.SQS.Queue", "dependsOn": [],
+           "properties": {"QueueName": "eng-dlq", "Region": "us-east-1",
+                          "MaximumMessageSize": MMS}}
+    src = {"id": "app.src", "type": "AWS.SQS.Queue", "dependsOn": ["app.dlq"],
+           "properties": {"QueueName": "eng-src", "Region": "us-east-1",
+                          "MaximumMessageSize": MMS, "VisibilityTimeout": 40,
+                          "RedrivePolicy": {"deadLetterTargetArn": {"ref": "app.dlq",
+                                                                    "attr": "QueueArn"},
+                                            "maxReceiveCount": 3},
+                          "Tags": [{"Key": "team", "Value": "a"}]}}
+    bucket = {"id": "app.bucket", "type": "AWS.S3.Bucket", "dependsOn": [],
+              "properties": {"Bucket": "eng-bucket-1", "Region": "us-east-1",
+                             "VersioningConfiguration": {"Status": "Enabled"}}}
+    c1 = os.path.join(tmp, "c1.json")
+    composition(c1, [src, dlq, bucket])
+    msg, plan = job("apply", c1, "dry")
+    check(msg == "dry run: would have created 3", msg)
+    check([s["logical_id"] for s in plan].index("app.dlq") <
+          [s["logical_id"] for s in plan].index("app.src"), "plan order %s" % plan)
+    check(queue_names() == [], "the dry run created queues: %s" % queue_names())
+    msg, plan = job("apply", c1)
+    check(msg == "created 3", msg)
+    check(queue_names() == ["eng-dlq", "eng-src"], queue_names())
+    src_url = URL + "/" + ACCOUNT + "/eng-src"
+    dlq_url = URL + "/" + ACCOUNT + "/eng-dlq"
+    rp = json.loads(aws("sqs", "get-queue-attributes", "--queue-url", src_url,
+                        "--attribute-names", "RedrivePolicy")["Attributes"]["RedrivePolicy"])
+    check(rp["deadLetterTargetArn"] == "arn:aws:sqs:us-east-1:%s:eng-dlq" % ACCOUNT, rp)
+    check(aws("sqs", "list-queue-tags", "--queue-url", dlq_url)["Tags"] ==
+          {"fugue:fid": "fid-driver", "fugue:id": "app.dlq"}, "dlq tags")
+    # nothing to do
+    msg, _ = job("enforce")
+    check(msg == "no changes", msg)
+    # drift: an attribute changed, a tag removed, a queue deleted, versioning suspended
+    aws("sqs", "set-queue-attributes", "--queue-url", src_url, "--attributes",
+        "VisibilityTimeout=5")
+    aws("sqs", "untag-queue", "--queue-url", src_url, "--tag-keys", "team")
+    aws("sqs", "delete-queue", "--queue-url", dlq_url)
+    aws("s3api", "put-bucket-versioning", "--bucket", "eng-bucket-1",
+        "--versioning-configuration", "Status=Suspended")
+    msg, _ = job("enforce")
+    check(msg == "created 1, updated 2", msg)
+    attrs = aws("sqs", "get-queue-attributes", "--queue-url", src_url, "--attribute-names",
+                "VisibilityTimeout")["Attributes"]
+    check(attrs["VisibilityTimeout"] == "40", "drift not put back: %s" % attrs)
+    check(aws("sqs", "list-queue-tags", "--queue-url", src_url)["Tags"]["team"] == "a", "tag")
+    check("eng-dlq" in queue_names(), "deleted queue not re-created")
+    check(aws("s3api", "get-bucket-versioning", "--bucket", "eng-bucket-1")["Status"] ==
+          "Enabled", "versioning not put back")
+    # update: the bucket goes, src changes, a new queue comes
+    src2 = json.loads(json.dumps(src))
+    src2["properties"]["VisibilityTimeout"] = 50
+    extra = {"id": "app.extra", "type": "AWS.SQS.Queue", "dependsOn": [],
+             "properties": {"QueueName": "eng-extra", "Region": "us-east-1",
+                            "MaximumMessageSize": MMS}}
+    c2 = os.path.join(tmp, "c2.json")
+    composition(c2, [src2, dlq, extra])
+    msg, plan = job("apply", c2, "dry")
+    check(sorted((s["action"], s["logical_id"]) for s in plan) ==
+          [("create", "app.extra"), ("delete", "app.bucket"), ("update", "app.src")],
+          "update plan %s" % plan)
+    msg, _ = job("apply", c2)
+    check(msg == "created 1, updated 1, deleted 1", msg)
+    check(queue_names() == ["eng-dlq", "eng-extra", "eng-src"], queue_names())
+    aws("s3api", "head-bucket", "--bucket", "eng-bucket-1", ok=False)
+    status = json.loads(cmd("status")[0])
+    check(sorted(r["logical_id"] for r in status) == ["app.dlq", "app.extra", "app.src"] and
+          all(r["status"] == "ready" for r in status), "status %s" % status)
+    # kill: a dry run first, then everything goes, children first
+    msg, plan = job("kill", "dry")
+    check(msg == "dry run: would have deleted 3", msg)
+    ids = [s["logical_id"] for s in plan]
+    check(ids.index("app.src") < ids.index("app.dlq"), "kill order %s" % ids)
+    check(len(queue_names()) == 3, "the dry run deleted queues")
+    msg, _ = job("kill")
+    check(msg == "deleted 3", msg)
+    check(queue_names() == [], "left behind: %s" % queue_names())
+    check(cmd("status")[0] == "null", "the killed process is still known")
+
+
+def main():
+    """Runs the scenarios; stops the driver and localcloud either way."""
+    import tempfile
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            queue_scenario()
+            bucket_scenario()
+            engine_scenario(tmp)
+        drv.stdin.write("quit\n")
+        drv.stdin.close()
+        check(drv.wait(timeout=30) == 0, "plugin-driver exited with %s" % drv.returncode)
+    finally:
+        if drv.poll() is None:
+            drv.kill()
+        lc.terminate()
+        lc.wait(timeout=10)
+    print("PASS: plugins and engine against localcloud")
+
+
+if __name__ == "__main__":
+    start = time.time()
+    main()
+    print("took %.1f s" % (time.time() - start))

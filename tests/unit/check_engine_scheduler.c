@@ -1,0 +1,251 @@
+/* check_engine_scheduler.c: token buckets (burst, rate), priorities, fairness between
+ * processes, AIMD on throttling, and the parsing of bucket sizes. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+
+/* What the waits granted, in order. */
+struct log {
+	char order[64][16];
+	size_t n;
+	uint64_t at_ms[64];
+};
+
+struct grant {
+	struct log *log;
+	char name[16];
+};
+
+/* A wait was granted. */
+static void
+on_grant(void *arg)
+{
+	struct grant *g = arg;
+
+	strcpy(g->log->order[g->log->n], g->name);
+	g->log->at_ms[g->log->n++] = fg_mono_ms();
+}
+
+START_TEST(test_priorities_and_fairness)
+{
+	struct fg_loop *loop = fg_loop_new();
+	struct engine_limit l = { "sqs", 1, 10, 100 };
+	struct sched *s = sched_new(loop, &l, 1);
+	struct sched_bucket *b = sched_bucket(s, "acct", "us-east-1", "sqs", 1);
+	struct grant g[9];
+	struct log log = { .n = 0 };
+	static const struct {
+		enum prio prio;
+		const char *flow;
+		const char *name;
+	} waits[] = {
+		{ PRIO_SWEEP, "p1", "sweep1" }, { PRIO_REMEDY, "p1", "fix1" },
+		{ PRIO_USER, "p1", "a1" }, { PRIO_USER, "p1", "a2" }, { PRIO_USER, "p1", "a3" },
+		{ PRIO_USER, "p2", "b1" }, { PRIO_USER, "p2", "b2" }, { PRIO_SWEEP, "p2", "sweep2" },
+		{ PRIO_USER, "p3", "c1" },
+	};
+	const char *want[] = { "a1", "b1", "c1", "a2", "b2", "a3", "fix1", "sweep1", "sweep2" };
+
+	for (size_t i = 0; i < FG_ARRAY_LEN(waits); i++) {
+		g[i].log = &log;
+		strcpy(g[i].name, waits[i].name);
+		sched_acquire(b, waits[i].prio, waits[i].flow, on_grant, &g[i]);
+	}
+	/* Granted from the loop only. */
+	ck_assert_uint_eq(log.n, 0);
+	fg_loop_run(loop);
+	ck_assert_uint_eq(log.n, FG_ARRAY_LEN(want));
+	for (size_t i = 0; i < FG_ARRAY_LEN(want); i++)
+		ck_assert_str_eq(log.order[i], want[i]);
+	sched_free(s);
+	fg_loop_free(loop);
+}
+END_TEST
+
+START_TEST(test_rate_and_cancel)
+{
+	struct fg_loop *loop = fg_loop_new();
+	struct engine_limit l = { "s3", 0, 50, 2 };
+	struct sched *s = sched_new(loop, &l, 1);
+	struct sched_bucket *b = sched_bucket(s, "acct", "eu-west-1", "s3", 0);
+	struct grant g[8];
+	struct log log = { .n = 0 };
+	struct sched_wait *w[8];
+	struct sched_stats st;
+	uint64_t t0 = fg_mono_ms();
+
+	for (int i = 0; i < 8; i++) {
+		g[i].log = &log;
+		snprintf(g[i].name, sizeof(g[i].name), "w%d", i);
+		w[i] = sched_acquire(b, PRIO_USER, "p", on_grant, &g[i]);
+	}
+	sched_cancel(w[7]);
+	fg_loop_run(loop);
+	/* Burst of 2 at once, then one every 20 ms: 7 grants take about 100 ms. */
+	ck_assert_uint_eq(log.n, 7);
+	ck_assert_uint_le(log.at_ms[1] - t0, 15);
+	ck_assert_uint_ge(log.at_ms[6] - t0, 90);
+	ck_assert_uint_le(log.at_ms[6] - t0, 1000);
+	for (int i = 0; i < 7; i++)
+		ck_assert_str_eq(log.order[i], g[i].name);
+	sched_stats(s, &st);
+	ck_assert_uint_eq(st.granted, 7);
+	ck_assert_uint_eq(st.waiting, 0);
+	/* Buckets are per account, region, service and kind. */
+	ck_assert_ptr_eq(sched_bucket(s, "acct", "eu-west-1", "s3", 0), b);
+	ck_assert_ptr_ne(sched_bucket(s, "acct", "eu-west-1", "s3", 1), b);
+	ck_assert_ptr_ne(sched_bucket(s, "other", "eu-west-1", "s3", 0), b);
+	ck_assert_ptr_ne(sched_bucket(s, "acct", "us-east-1", "s3", 0), b);
+	sched_free(s);
+	fg_loop_free(loop);
+}
+END_TEST
+
+static uint64_t fake_now = 1000000;
+
+/* The test's monotonic clock. */
+static uint64_t
+fake_mono(void *arg)
+{
+	(void)arg;
+	return fake_now;
+}
+
+/* Wall time is the real one. */
+static int64_t
+real_wall(void *arg)
+{
+	(void)arg;
+	return 1700000000000;
+}
+
+/* Randomness is zeros. */
+static void
+zero_random(void *arg, void *buf, size_t len)
+{
+	(void)arg;
+	memset(buf, 0, len);
+}
+
+START_TEST(test_aimd)
+{
+	struct fg_clock_ops ops = { fake_mono, real_wall, zero_random, NULL };
+	struct fg_loop *loop = fg_loop_new();
+	struct engine_limit l = { "sqs", 1, 100, 100 };
+	struct sched *s;
+	struct sched_bucket *b;
+
+	fg_clock_set(&ops);
+	s = sched_new(loop, &l, 1);
+	b = sched_bucket(s, "a", "r", "sqs", 1);
+	ck_assert(sched_bucket_rate(b) == 100);
+	/* Multiplicative decrease... */
+	sched_feedback(b, 1);
+	ck_assert(sched_bucket_rate(b) == 50);
+	/* ...once per second: the other replies of that burst were in flight already. */
+	fake_now += 200;
+	sched_feedback(b, 1);
+	ck_assert(sched_bucket_rate(b) == 50);
+	fake_now += 1000;
+	sched_feedback(b, 1);
+	ck_assert(sched_bucket_rate(b) == 25);
+	/* Additive increase: a tenth of the configured rate per second without throttling. */
+	fake_now += 1000;
+	sched_feedback(b, 0);
+	ck_assert(sched_bucket_rate(b) == 35);
+	fake_now += 500;
+	sched_feedback(b, 0);
+	ck_assert(sched_bucket_rate(b) == 40);
+	fake_now += 60000;
+	sched_feedback(b, 0);
+	ck_assert(sched_bucket_rate(b) == 100); /* never above the configured rate */
+	/* Never below 2 % of it. */
+	for (int i = 0; i < 20; i++) {
+		fake_now += 1000;
+		sched_feedback(b, 1);
+	}
+	ck_assert(sched_bucket_rate(b) == 2);
+	sched_free(s);
+	fg_loop_free(loop);
+	fg_clock_set(NULL);
+}
+END_TEST
+
+START_TEST(test_limit_parse)
+{
+	struct engine_limit l;
+	char *err = NULL;
+
+	ck_assert_int_eq(engine_limit_parse("sqs.write=50", &l, &err), 0);
+	ck_assert_str_eq(l.service, "sqs");
+	ck_assert_int_eq(l.write, 1);
+	ck_assert(l.rate == 50 && l.burst == 50);
+	ck_assert_int_eq(engine_limit_parse("s3.read=2.5/10", &l, &err), 0);
+	ck_assert_int_eq(l.write, 0);
+	ck_assert(l.rate == 2.5 && l.burst == 10);
+	ck_assert_int_eq(engine_limit_parse("sqs=5", &l, &err), -1);
+	ck_assert_str_eq(err, "limit \"sqs=5\": expected SERVICE.read=RATE[/BURST] or "
+	    "SERVICE.write=RATE[/BURST]");
+	free(err);
+	ck_assert_int_eq(engine_limit_parse("sqs.all=5", &l, &err), -1);
+	ck_assert_str_eq(err, "limit \"sqs.all=5\": the kind is read or write, not \"all\"");
+	free(err);
+	ck_assert_int_eq(engine_limit_parse("sqs.read=0", &l, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "above 0"));
+	free(err);
+	ck_assert_int_eq(engine_limit_parse("sqs.read=5/0.5", &l, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "at least 1"));
+	free(err);
+	ck_assert_int_eq(engine_limit_parse("sqs.read=5x", &l, &err), -1);
+	ck_assert_str_eq(err, "limit \"sqs.read=5x\": unexpected \"x\" after the number");
+	free(err);
+	/* Defaults exist for the services of the first plugins. */
+	ck_assert_ptr_nonnull(sched_default_limit("sqs", 1));
+	ck_assert_ptr_nonnull(sched_default_limit("s3", 0));
+	ck_assert_ptr_null(sched_default_limit("nope", 0));
+}
+END_TEST
+
+START_TEST(test_jitter)
+{
+	for (int i = 0; i < 200; i++) {
+		uint64_t j = sched_jitter(60000);
+
+		ck_assert_uint_ge(j, 54000);
+		ck_assert_uint_le(j, 66000);
+	}
+}
+END_TEST
+
+/* The suite. */
+static Suite *
+engine_scheduler_suite(void)
+{
+	Suite *s = suite_create("engine_scheduler");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_priorities_and_fairness);
+	tcase_add_test(tc, test_rate_and_cancel);
+	tcase_add_test(tc, test_aimd);
+	tcase_add_test(tc, test_limit_parse);
+	tcase_add_test(tc, test_jitter);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(engine_scheduler_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0;
+}
