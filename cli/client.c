@@ -421,6 +421,16 @@ out:
 
 /* --- the protocol */
 
+/* The text of a finished writer, which is freed. */
+static char *
+jw_take(struct fg_jw *w)
+{
+	char *text = fg_jw_detach(w);
+
+	fg_jw_free(w);
+	return text;
+}
+
 /* The HMAC-SHA256 of a body under a secret, as lower-case hex. */
 void
 envelope_hmac(const char *secret, const char *body, size_t len, char out[65])
@@ -446,7 +456,7 @@ envelope_build(const char *user, const char *secret, const char *body)
 	fg_jw_kstr(&w, "body", body);
 	fg_jw_kstr(&w, "hmac", mac);
 	fg_jw_end_obj(&w);
-	return fg_jw_detach(&w);
+	return jw_take(&w);
 }
 
 /* The request body; args is the text of a JSON object, or NULL for none. */
@@ -476,7 +486,7 @@ request_body(const char *id, const char *when, const char *reply_to, const char 
 	}
 	fg_jw_end_obj(&w);
 	fg_json_free(a);
-	return fg_jw_detach(&w);
+	return jw_take(&w);
 }
 
 /* The args object of a request from name/value pairs. */
@@ -497,7 +507,7 @@ request_args(const char *name, ...)
 	}
 	va_end(ap);
 	fg_jw_end_obj(&w);
-	return fg_jw_detach(&w);
+	return jw_take(&w);
 }
 
 /* A random UUIDv4. */

@@ -30,7 +30,8 @@
  *     lc_request_on_abort tells the handler if the client goes away (the core then still expects
  *     lc_reply_send, which discards the reply).
  *  6. Mutating handlers call lc_changed(req->srv, req->svc) after a change; the store (store.c)
- *     calls svc->save at most every LC_SAVE_DEBOUNCE_MS and at shutdown, and writes
+ *     calls svc->save at most every LC_SAVE_DEBOUNCE_MS (longer, up to LC_SAVE_MAX_DELAY_MS,
+ *     when saving is slow) and at shutdown, and writes
  *     DIR/<name>.json atomically (temp file, fsync, rename, fsync of the directory). At start
  *     it calls svc->load with the parsed file. With --memory nothing is written.
  *  7. Read paths call lc_visible(req, created_ms) on resources they find: a resource created less
@@ -61,6 +62,7 @@
 #define LC_MAX_BODY (64u << 20)      /* larger requests are refused by the HTTP layer */
 #define LC_MAX_SKEW_S (15 * 60)      /* X-Amz-Date further than this from now is refused */
 #define LC_SAVE_DEBOUNCE_MS 100
+#define LC_SAVE_MAX_DELAY_MS 5000    /* state saves stretch up to this when they are slow */
 #define LC_ADMIN_PREFIX "/_localcloud/"
 
 struct lc_server;
@@ -268,7 +270,8 @@ void lc_http_date(int64_t ms, char out[32]);
 int lc_visible(const struct lc_request *, int64_t created_ms);
 
 /* store.c */
-/* Marks svc's state as changed: it is saved within LC_SAVE_DEBOUNCE_MS. */
+/* Marks svc's state as changed: it is saved after LC_SAVE_DEBOUNCE_MS (longer when saves are
+ * slow, at most LC_SAVE_MAX_DELAY_MS). */
 void lc_changed(struct lc_server *, const struct lc_service *);
 /* Writes a whole file atomically (temp in the same directory, fsync, rename, fsync dir). */
 int lc_write_atomic(const char *path, const void *, size_t, char **err);
@@ -362,6 +365,7 @@ struct lc_server {
 	void **states;              /* per lc_services entry */
 	unsigned char *dirty;       /* per lc_services entry */
 	struct fg_timer *save_timer;
+	uint64_t save_cost_ms;      /* how long the last save took */
 	struct lc_http *http;
 	struct lc_rule *rules;
 	size_t nrules;

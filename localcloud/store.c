@@ -136,6 +136,8 @@ lc_store_flush(struct lc_server *srv)
 {
 	static struct log_limit lim = LOG_LIMIT_INIT(10000);
 
+	uint64_t t0 = fg_mono_ms();
+
 	if (srv->dir == NULL)
 		return;
 	for (size_t i = 0; i < lc_nservices; i++) {
@@ -158,6 +160,7 @@ lc_store_flush(struct lc_server *srv)
 		free(path);
 		fg_jw_free(&jw);
 	}
+	srv->save_cost_ms = fg_mono_ms() - t0;
 }
 
 /* Debounce timer: saves what changed. */
@@ -167,17 +170,25 @@ save_due(void *arg)
 	lc_store_flush(arg);
 }
 
-/* Marks a service's state as changed. */
+/* Marks a service's state as changed: it is saved after LC_SAVE_DEBOUNCE_MS, or after ten
+ * times what the last save took (so saving large states takes at most a tenth of the time),
+ * but never later than LC_SAVE_MAX_DELAY_MS. */
 void
 lc_changed(struct lc_server *srv, const struct lc_service *svc)
 {
+	uint64_t delay = srv->save_cost_ms * 10;
+
 	if (srv->dir == NULL)
 		return;
 	for (size_t i = 0; i < lc_nservices; i++)
 		if (lc_services[i] == svc)
 			srv->dirty[i] = 1;
+	if (delay < LC_SAVE_DEBOUNCE_MS)
+		delay = LC_SAVE_DEBOUNCE_MS;
+	if (delay > LC_SAVE_MAX_DELAY_MS)
+		delay = LC_SAVE_MAX_DELAY_MS;
 	if (!fg_timer_pending(srv->save_timer))
-		fg_timer_add(srv->save_timer, LC_SAVE_DEBOUNCE_MS);
+		fg_timer_add(srv->save_timer, delay);
 }
 
 /* Creates and locks the state directory and loads every service's file. */

@@ -69,7 +69,7 @@ job_ref(void *arg, const char *lid, const char *attr)
 	if (c != NULL) {
 		for (size_t i = 0; i < c->next; i++)
 			if (strcmp(c->ext[i].lid, lid) == 0)
-				return j->ext_obs ? fg_json_get(j->ext_obs[i], attr) : NULL;
+				return i < j->next_obs ? fg_json_get(j->ext_obs[i], attr) : NULL;
 	}
 	r = eproc_rec(j->p, lid);
 	if (r == NULL || r->gone || r->obs == NULL || r->physical == NULL)
@@ -185,9 +185,12 @@ on_read(struct fugue_op *op, enum fugue_status st, const char *observed, const c
 		if (st == FUGUE_OK && (v = fg_json_parse(observed, strlen(observed), &err)) != NULL) {
 			fg_json_free(j->ext_obs[o->ext]);
 			j->ext_obs[o->ext] = v;
-		} else
+		} else {
+			const struct comp *c = j->comp ? j->comp : j->p->comp;
+
 			log_warnx("%s: external %s cannot be read: %s", j->p->fid,
-			    j->comp->ext[o->ext].lid, err ? err : msg);
+			    c->ext[o->ext].lid, err ? err : msg);
+		}
 	} else if (st == FUGUE_OK && rrec_set_observed(o->rec, observed, &err) == 0) {
 		o->rec->seen = 1;
 	} else if (st == FUGUE_E_NOT_FOUND) {
@@ -214,7 +217,7 @@ read_one(struct job *j, const struct ptype *pt, struct rrec *r, size_t ext)
 	if (r != NULL)
 		spec_init(&s, j, r, j->prio_read);
 	else {
-		const struct dext *x = &j->comp->ext[ext];
+		const struct dext *x = &(j->comp ? j->comp : j->p->comp)->ext[ext];
 
 		memset(&s, 0, sizeof(s));
 		s.account = j->p->account;
@@ -348,6 +351,7 @@ job_observe(struct job *j)
 		observe_records(j);
 		if (c != NULL) {
 			j->ext_obs = fg_calloc(c->next + 1, sizeof(fg_json));
+			j->next_obs = c->next;
 			for (size_t i = 0; i < c->next; i++) {
 				struct fg_jw w;
 

@@ -137,10 +137,8 @@ on_hup(int signo, void *arg)
 void
 conductor_booted(struct conductor *c)
 {
-	if (c->stopping)
-		return;
-	c->ready = 1;
-	poller_start(c->poller);
+	if (!c->stopping)
+		poller_start(c->poller);
 }
 
 /* A request ended. */

@@ -84,7 +84,6 @@ struct conductor {
 	struct procs *procs;
 	TAILQ_HEAD(, req) reqs;       /* requests being handled */
 	size_t nreqs;
-	int ready;                    /* booted: requests are taken */
 	int stopping;
 	int engine_stopping;
 	int engine_stopped;

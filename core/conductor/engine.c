@@ -9,6 +9,7 @@
 
 #include "engine_int.h"
 #include "http.h"
+#include "store.h"
 
 #ifndef CONDUCTOR_PLUGIN_DIR
 #define CONDUCTOR_PLUGIN_DIR "/usr/lib/fugue/plugins"
@@ -207,13 +208,9 @@ job_free(struct job *j)
 {
 	plan_free(&j->plan);
 	comp_free(j->comp);
-	if (j->ext_obs != NULL) {
-		const struct comp *c = j->p->comp;
-
-		for (size_t i = 0; c != NULL && i < c->next; i++)
-			fg_json_free(j->ext_obs[i]);
-		free(j->ext_obs);
-	}
+	for (size_t i = 0; i < j->next_obs; i++)
+		fg_json_free(j->ext_obs[i]);
+	free(j->ext_obs);
 	for (size_t i = 0; i < j->ndead; i++)
 		rrec_free(j->dead[i]);
 	free(j->dead);
@@ -400,7 +397,8 @@ engine_new(struct fg_loop *loop, struct fg_http_client *http, struct fg_aws_env 
 	e->sched = sched_new(loop, cfg->limits, cfg->nlimits);
 	e->host = host_new(loop, e->aws, e->sched);
 	e->rs = rstore_new(loop, store);
-	e->table = fg_strdup(cfg->resources_table ? cfg->resources_table : "fugue-resources");
+	e->table = fg_strdup(store ? store_table_name(store, STORE_RESOURCES) :
+	    cfg->resources_table ? cfg->resources_table : "fugue-resources");
 	e->event = cfg->event;
 	e->event_arg = cfg->event_arg;
 	e->stop_timer = fg_timer_new(loop, NULL, NULL);
@@ -665,7 +663,7 @@ engine_status(struct engine *e, const char *fid, struct fg_jw *w)
 		fg_jw_kstr(w, "logical_id", r->lid);
 		fg_jw_kstr(w, "type", r->type);
 		fg_jw_kstr(w, "physical_id", r->physical);
-		fg_jw_kstr(w, "status", r->gone ? "deleted" : rstatus_name(r->status));
+		fg_jw_kstr(w, "status", rstatus_name(r->status));
 		fg_jw_kint(w, "attempts", r->attempts);
 		fg_jw_kstr(w, "last_error", r->last_error);
 		fg_jw_key(w, "attributes");

@@ -321,6 +321,7 @@ struct job {
 	struct rrec **dead;    /* records deleted by the job, freed when it ends */
 	size_t ndead;
 	fg_json *ext_obs;      /* per external of comp: what is known of it */
+	size_t next_obs;
 	unsigned counts[5];    /* per enum pact: steps that did it */
 	unsigned unchanged;
 	unsigned failed;

@@ -242,12 +242,15 @@ static const char *
 h_v_json(const struct fugue_value *v)
 {
 	struct fg_jw w;
+	char *text;
 
 	if (v == NULL)
 		return NULL;
 	fg_jw_init(&w, 0);
 	fg_jw_value(&w, jv(v));
-	return pool_add(cur_pool, fg_jw_detach(&w));
+	text = fg_jw_detach(&w);
+	fg_jw_free(&w);
+	return pool_add(cur_pool, text);
 }
 
 /* JSON text parsed into a value that lives as long as the operation. */

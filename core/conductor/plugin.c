@@ -437,7 +437,8 @@ scan_dir(const char *dir, char ***names, size_t *n, char **err)
 		(*names)[(*n)++] = fg_strndup(de->d_name, len - 3);
 	}
 	closedir(d);
-	qsort(*names, *n, sizeof(char *), cmp_str);
+	if (*n > 1)
+		qsort(*names, *n, sizeof(char *), cmp_str);
 	return 0;
 }
 

@@ -22,6 +22,7 @@ struct rwrite {
 	struct rstore *rs;
 	struct rrec *rec;     /* NULL once the record was freed: the reply is dropped */
 	int remove;
+	int tries;            /* conditional writes lost to a late write */
 	struct rwaiter *waiters;
 	struct fg_timer *timer; /* memory-only store */
 };
@@ -277,16 +278,51 @@ write_end(struct rwrite *w, int ok, const char *err)
 	free(w);
 }
 
+static void write_send(struct rwrite *);
+
+/* The item as it is now, after a lost conditional write: take its version and what it knows
+ * that we do not, and write again. */
+static void
+on_refetch(const struct store_reply *rep, void *arg)
+{
+	struct rwrite *w = arg;
+	struct rrec *r = w->rec;
+	int64_t ver = 0;
+
+	if (r == NULL || (rep->status != STORE_OK && rep->status != STORE_NOT_FOUND)) {
+		write_end(w, 0, rep->message ? rep->message : "the record cannot be read back");
+		return;
+	}
+	if (rep->status == STORE_OK) {
+		const char *phys = av_get_s(rep->item, "physical");
+
+		if (av_get_n(rep->item, "ver", &ver) < 0)
+			ver = 0;
+		if (r->physical == NULL && phys != NULL && !w->remove)
+			rrec_set(&r->physical, phys);
+	}
+	r->ver = ver;
+	write_send(w);
+}
+
 /* DynamoDB answered a write. */
 static void
 on_store(const struct store_reply *rep, void *arg)
 {
 	struct rwrite *w = arg;
 
+	if (w->rec != NULL && rep->status == STORE_CONFLICT && w->tries++ < 3) {
+		/* A write sent by an earlier life of the Conductor (killed with calls in flight)
+		 * landed after we read the table. We are the live writer: read it, write again. */
+		log_info("resources table: %s/%s was written by an earlier run; merging",
+		    w->rec->fid, w->rec->lid);
+		store_get(w->rs->store, STORE_RESOURCES, w->rec->fid, w->rec->lid, on_refetch, w);
+		return;
+	}
 	if (w->rec != NULL && rep->status == STORE_OK && !w->remove)
 		w->rec->ver = rep->ver;
 	if (rep->status == STORE_CONFLICT)
-		log_warnx("resources table: %s changed under us (another Conductor?)",
+		log_warnx("resources table: %s keeps changing under us (another Conductor?)",
 		    w->rec ? w->rec->lid : "a record");
 	write_end(w, rep->status == STORE_OK, rep->message);
 }
@@ -302,12 +338,27 @@ on_memory(void *arg)
 	write_end(w, 1, NULL);
 }
 
+/* Sends a write with the record's state and version now. */
+static void
+write_send(struct rwrite *w)
+{
+	struct rrec *r = w->rec;
+	struct fg_jw jw;
+
+	if (w->remove) {
+		store_delete(w->rs->store, STORE_RESOURCES, r->fid, r->lid, r->ver, on_store, w);
+		return;
+	}
+	store_item_begin(&jw);
+	rrec_write(&jw, r);
+	store_put(w->rs->store, STORE_RESOURCES, &jw, r->ver, on_store, w);
+}
+
 /* Sends the queued write of r. */
 static void
 write_start(struct rstore *rs, struct rrec *r)
 {
 	struct rwrite *w = r->queued;
-	struct fg_jw jw;
 
 	r->queued = NULL;
 	r->inflight = w;
@@ -317,13 +368,7 @@ write_start(struct rstore *rs, struct rrec *r)
 		fg_timer_add(w->timer, 0);
 		return;
 	}
-	if (w->remove) {
-		store_delete(rs->store, STORE_RESOURCES, r->fid, r->lid, r->ver, on_store, w);
-		return;
-	}
-	store_item_begin(&jw);
-	rrec_write(&jw, r);
-	store_put(rs->store, STORE_RESOURCES, &jw, r->ver, on_store, w);
+	write_send(w);
 }
 
 /* Queues a write of r (put, or delete) with a waiter. */

@@ -6,12 +6,13 @@
  *   op KIND TYPE LID PHYSICAL|- DESIRED [OBSERVED]   KIND: create, read, update, delete
  *       -> ok PHYSICAL|- OBSERVED|-   or   error STATUS MESSAGE
  *   sweep TYPE REGION PHYSICAL...  -> found PHYSICAL OBSERVED ..., then done ok|STATUS MESSAGE
- *   apply FILE [dry] | enforce | kill [dry]  -> ok|fail MESSAGE PLAN
+ *   apply FILE [dry] | enforce | kill [dry] | recover  -> ok|fail MESSAGE PLAN
  *   status -> the process's resources (JSON)
  *
  * The desired properties of op are completed as the engine completes them (defaults, the
  * fugue:fid tag "fid-driver" and fugue:id the logical id).
- * Usage: plugin-driver PLUGIN_DIRS SCHEMA_DIR */
+ * Usage: plugin-driver PLUGIN_DIRS SCHEMA_DIR [STORE_PREFIX]: with a prefix, the resources
+ * table is the DynamoDB table STORE_PREFIX"fugue-resources" (it must exist). */
 #include "config.h"
 
 #include <stdio.h>
@@ -20,6 +21,7 @@
 
 #include "engine_int.h"
 #include "http.h"
+#include "store.h"
 
 #define FID "fid-driver"
 #define ACCOUNT "000000000000"
@@ -182,7 +184,7 @@ slurp(const char *path)
 	return fg_buf_detach(&b);
 }
 
-/* apply FILE [dry], enforce, kill [dry] */
+/* apply FILE [dry], enforce, kill [dry], recover */
 static void
 cmd_job(struct driver *d, char **f, size_t n)
 {
@@ -203,6 +205,8 @@ cmd_job(struct driver *d, char **f, size_t n)
 		fg_json_free(c);
 	} else if (strcmp(f[0], "enforce") == 0)
 		engine_enforce(d->e, FID, on_job, d);
+	else if (strcmp(f[0], "recover") == 0)
+		engine_recover(d->e, on_job, d);
 	else
 		engine_kill(d->e, FID, dry, on_job, d);
 	fg_loop_run(d->loop);
@@ -247,11 +251,13 @@ main(int argc, char **argv)
 	struct fg_http_opts ho;
 	struct fg_http_client *http;
 	struct fg_aws_env *env;
+	struct fg_aws *aws = NULL;
+	struct store *store = NULL;
 	char *err = NULL, *line = NULL, *f[MAX_FIELDS];
 	size_t cap = 0;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: plugin-driver PLUGIN_DIRS SCHEMA_DIR\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: plugin-driver PLUGIN_DIRS SCHEMA_DIR [STORE_PREFIX]\n");
 		return 2;
 	}
 	log_init("plugin-driver", FG_LOG_TEXT, 0);
@@ -261,10 +267,14 @@ main(int argc, char **argv)
 	fg_http_opts_default(&ho);
 	http = fg_http_client_new(d.loop, &ho);
 	env = fg_aws_env_new(d.loop, NULL);
+	if (argc == 4) {
+		aws = fg_aws_new(d.loop, http, env, NULL);
+		store = store_new(aws, argv[3], NULL);
+	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.plugin_dir = argv[1];
 	cfg.schema_dir = argv[2];
-	d.e = engine_new(d.loop, http, env, NULL, &cfg, &err);
+	d.e = engine_new(d.loop, http, env, store, &cfg, &err);
 	if (d.e == NULL) {
 		fprintf(stderr, "plugin-driver: %s\n", err);
 		return 1;
@@ -281,7 +291,7 @@ main(int argc, char **argv)
 		else if (strcmp(f[0], "sweep") == 0)
 			cmd_sweep(&d, f, n);
 		else if (strcmp(f[0], "apply") == 0 || strcmp(f[0], "enforce") == 0 ||
-		    strcmp(f[0], "kill") == 0)
+		    strcmp(f[0], "kill") == 0 || strcmp(f[0], "recover") == 0)
 			cmd_job(&d, f, n);
 		else if (strcmp(f[0], "status") == 0)
 			cmd_status(&d);
@@ -293,6 +303,8 @@ main(int argc, char **argv)
 	free(line);
 	fg_buf_free(&d.out);
 	engine_free(d.e);
+	store_free(store);
+	fg_aws_free(aws);
 	fg_aws_env_free(env);
 	fg_http_client_free(http);
 	fg_loop_free(d.loop);

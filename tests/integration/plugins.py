@@ -1,12 +1,17 @@
 """plugins.py: the sqs and s3 plugins, loaded by the Conductor's real loader and driven through
 its real host (plugin-driver), against fugue-localcloud: create, read, update, sweep and delete
 of a queue and a bucket, then the engine itself (apply, dry run, drift put back by enforcement,
-update, kill). Every effect is checked with Debian's AWS CLI (/usr/bin/aws)."""
+update, kill), then crash safety: the engine killed with SIGKILL at random moments of runs and
+kills, restarted on its DynamoDB resources table each time, leaves every resource exactly once
+and nothing behind. Every effect is checked with Debian's AWS CLI (/usr/bin/aws)."""
 import json
 import os
+import random
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 
 AWS = "/usr/bin/aws"
 DRIVER = os.environ.get("PLUGIN_DRIVER", "./plugin-driver")
@@ -55,16 +60,32 @@ def aws(*args, ok=True):
     return json.loads(p.stdout) if p.stdout.strip() else None
 
 
-drv = subprocess.Popen([DRIVER, PLUGIN_DIR, SCHEMA_DIR], stdin=subprocess.PIPE,
-                       stdout=subprocess.PIPE, env=env, text=True, bufsize=1)
-check(drv.stdout.readline().strip() == "ready", "plugin-driver did not start")
+def start_driver(*extra):
+    """A plugin-driver process (extra: the store prefix)."""
+    p = subprocess.Popen([DRIVER, PLUGIN_DIR, SCHEMA_DIR] + list(extra), stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, env=env, text=True, bufsize=1)
+    check(p.stdout.readline().strip() == "ready", "plugin-driver did not start")
+    return p
+
+
+def send(p, *fields):
+    """Sends one command to driver p without waiting."""
+    p.stdin.write("\t".join(fields) + "\n")
+    p.stdin.flush()
+
+
+def cmd_to(p, *fields):
+    """Sends one command to driver p; its answer's fields."""
+    send(p, *fields)
+    return p.stdout.readline().rstrip("\n").split("\t")
+
+
+drv = start_driver()
 
 
 def cmd(*fields):
-    """Sends one command; its answer's fields."""
-    drv.stdin.write("\t".join(fields) + "\n")
-    drv.stdin.flush()
-    return drv.stdout.readline().rstrip("\n").split("\t")
+    """Sends one command to the main driver; its answer's fields."""
+    return cmd_to(drv, *fields)
 
 
 def op(kind, rtype, lid, physical, desired, observed=None):
@@ -216,9 +237,9 @@ def composition(path, resources):
         json.dump({"version": 1, "externals": [], "resources": resources}, f)
 
 
-def job(*fields):
+def job(*fields, to=None):
     """An engine job: (message, plan); fails the scenario when the job failed."""
-    out = cmd(*fields)
+    out = cmd_to(to or drv, *fields)
     check(out[0] == "ok", "%s: %s" % (" ".join(fields), out))
     return out[1], json.loads(out[2])
 
@@ -311,14 +332,79 @@ def engine_scenario(tmp):
     check(cmd("status")[0] == "null", "the killed process is still known")
 
 
+def faults(rules):
+    """Replaces localcloud's fault rules."""
+    req = urllib.request.Request(URL + "/_localcloud/faults", data=json.dumps(rules).encode(),
+                                 method="PUT")
+    with urllib.request.urlopen(req, timeout=10) as r:
+        check(r.status in (200, 204), "faults: HTTP %d" % r.status)
+
+
+def crash_scenario(tmp):
+    """SIGKILL at random moments of runs and kills; every restart recovers from the table."""
+    prefix = "crash-"
+    table = prefix + "fugue-resources"
+    aws("dynamodb", "create-table", "--table-name", table, "--attribute-definitions",
+        "AttributeName=fid,AttributeType=S", "AttributeName=lid,AttributeType=S",
+        "--key-schema", "AttributeName=fid,KeyType=HASH", "AttributeName=lid,KeyType=RANGE",
+        "--billing-mode", "PAY_PER_REQUEST")
+    aws("dynamodb", "wait", "table-exists", "--table-name", table)
+    n = 24
+    names = sorted(["crash-dlq"] + ["crash-q%02d" % i for i in range(n)])
+    res = [{"id": "dlq", "type": "AWS.SQS.Queue", "dependsOn": [],
+            "properties": {"QueueName": "crash-dlq", "Region": "us-east-1",
+                           "MaximumMessageSize": MMS}}]
+    for i in range(n):
+        res.append({"id": "q%02d" % i, "type": "AWS.SQS.Queue", "dependsOn": ["dlq"],
+                    "properties": {"QueueName": "crash-q%02d" % i, "Region": "us-east-1",
+                                   "MaximumMessageSize": MMS,
+                                   "RedrivePolicy": {"deadLetterTargetArn": {
+                                       "ref": "dlq", "attr": "QueueArn"},
+                                       "maxReceiveCount": 2}}})
+    comp = os.path.join(tmp, "crash.json")
+    composition(comp, res)
+    # Slow calls, so that the kill lands in the middle of things.
+    faults([{"service": "sqs", "latency_ms": 10, "jitter_ms": 60},
+            {"service": "dynamodb", "latency_ms": 5, "jitter_ms": 20}])
+    rng = random.Random(20261127)
+    for cycle in range(10):
+        d = start_driver(prefix)
+        msg, _ = job("recover", to=d)
+        send(d, "kill" if cycle % 3 == 2 else "apply", *([] if cycle % 3 == 2 else [comp]))
+        time.sleep(rng.uniform(0.02, 0.6))
+        d.kill()
+        d.wait()
+        d.stdin.close()
+        d.stdout.close()
+    faults([])
+    d = start_driver(prefix)
+    msg, _ = job("recover", to=d)
+    msg, _ = job("apply", comp, to=d)
+    check(queue_names() == names, "after the crashes: %s" % queue_names())
+    status = json.loads(cmd_to(d, "status")[0])
+    urls = sorted(URL + "/" + ACCOUNT + "/" + q for q in names)
+    check(sorted(r["physical_id"] for r in status) == urls and
+          all(r["status"] == "ready" for r in status), "records %s" % status)
+    for u in (urls[0], urls[n // 2], urls[-1]):
+        tags = aws("sqs", "list-queue-tags", "--queue-url", u)["Tags"]
+        check(tags["fugue:fid"] == "fid-driver", "tags of %s: %s" % (u, tags))
+    msg, _ = job("enforce", to=d)
+    check(msg == "no changes", "enforce after recovery: %s" % msg)
+    msg, _ = job("kill", to=d)
+    check(queue_names() == [], "left behind: %s" % queue_names())
+    check(aws("dynamodb", "scan", "--table-name", table)["Count"] == 0, "records left")
+    send(d, "quit")
+    check(d.wait(timeout=30) == 0, "driver exit")
+
+
 def main():
     """Runs the scenarios; stops the driver and localcloud either way."""
-    import tempfile
     try:
         with tempfile.TemporaryDirectory() as tmp:
             queue_scenario()
             bucket_scenario()
             engine_scenario(tmp)
+            crash_scenario(tmp)
         drv.stdin.write("quit\n")
         drv.stdin.close()
         check(drv.wait(timeout=30) == 0, "plugin-driver exited with %s" % drv.returncode)

@@ -57,6 +57,13 @@ run(char **out, char **errtext, const char *const *words)
 	return rc;
 }
 
+/* Whether s starts with prefix. */
+static int
+starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 #define RUN(out, err, ...) run(out, err, (const char *const[]){ "fugue", __VA_ARGS__, NULL })
 
 START_TEST(table_is_complete_and_unique)
@@ -184,14 +191,13 @@ START_TEST(program_exit_codes_and_help)
 	free(err);
 
 	ck_assert_int_eq(RUN(&out, &err, "run", "--help"), EXIT_OK);
-	ck_assert(strncmp(out, "usage: fugue run [-a ALIAS] [--dry-run] [--werror] FILE.lw\n",
-	    60) == 0);
+	ck_assert(starts(out, "usage: fugue run [-a ALIAS] [--dry-run] [--werror] FILE.lw\n"));
 	ck_assert_ptr_nonnull(strstr(out, "Common options:"));
 	free(out);
 	free(err);
 
 	ck_assert_int_eq(RUN(&out, &err, "help", "kill"), EXIT_OK);
-	ck_assert(strncmp(out, "usage: fugue kill [--dry-run] ALIAS|FID\n", 40) == 0);
+	ck_assert(starts(out, "usage: fugue kill [--dry-run] ALIAS|FID\n"));
 	free(out);
 	free(err);
 
@@ -201,8 +207,7 @@ START_TEST(program_exit_codes_and_help)
 	free(err);
 
 	ck_assert_int_eq(RUN(&out, &err, "--json", "version"), EXIT_OK);
-	ck_assert_str_eq(out, "{\n    \"version\": \"" PACKAGE_VERSION "\",\n"
-	    "    \"protocol\": 1\n}\n");
+	ck_assert_str_eq(out, "{\n  \"version\": \"" PACKAGE_VERSION "\",\n  \"protocol\": 1\n}\n");
 	free(out);
 	free(err);
 
@@ -212,12 +217,12 @@ START_TEST(program_exit_codes_and_help)
 	free(err);
 
 	ck_assert_int_eq(RUN(&out, &err, "--nope"), EXIT_USAGE);
-	ck_assert(strncmp(err, "fugue: unknown option --nope\n", 29) == 0);
+	ck_assert(starts(err, "fugue: unknown option --nope\n"));
 	free(out);
 	free(err);
 
 	ck_assert_int_eq(RUN(&out, &err, "-v"), EXIT_USAGE);
-	ck_assert(strncmp(err, "fugue: no command\n", 18) == 0);
+	ck_assert(starts(err, "fugue: no command\n"));
 	free(out);
 	free(err);
 
@@ -239,7 +244,7 @@ START_TEST(program_exit_codes_and_help)
 	free(err);
 
 	ck_assert_int_eq(RUN(&out, &err, "property", "web", "--set", "on"), EXIT_USAGE);
-	ck_assert(strncmp(err, "fugue: property: --set needs the KEY to set\n", 44) == 0);
+	ck_assert(starts(err, "fugue: property: --set needs the KEY to set\n"));
 	free(out);
 	free(err);
 

@@ -177,7 +177,8 @@ START_TEST(malformed_settings_say_where)
 	bad_config("region: \"x\n", "./fugue.yaml:2:1: found unexpected end of stream");
 	bad_config("region: US_EAST\n", "./fugue.yaml:1:9: region must be an AWS region name "
 	    "(us-east-1), not \"US_EAST\"");
-	bad_config("endpoint: ftp://x\n", "./fugue.yaml:1:11: endpoint: unsupported scheme \"ftp\"");
+	bad_config("endpoint: ftp://x\n", "./fugue.yaml:1:11: endpoint: URL \"ftp://x\": "
+	    "unsupported scheme \"ftp\"");
 	bad_config("prefix: Big\n", "./fugue.yaml:1:9: prefix must be at most 24 lower-case "
 	    "letters, digits and '-', not \"Big\"");
 	bad_config("timeout: 1h\n", "./fugue.yaml:1:10: timeout must be a number of seconds from 1 "

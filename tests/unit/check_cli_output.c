@@ -185,8 +185,7 @@ START_TEST(pairs_plans_and_lines)
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	buf[n] = '\0';
 	fclose(f);
-	ck_assert_str_eq(buf, "{\n    \"k\": \"v\\\"\",\n    \"n\": -3,\n    \"l\": [\n"
-	    "        \"a\"\n    ]\n}\n");
+	ck_assert_str_eq(buf, "{\n  \"k\": \"v\\\"\",\n  \"n\": -3,\n  \"l\": [\n    \"a\"\n  ]\n}\n");
 }
 END_TEST
 

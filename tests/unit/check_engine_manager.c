@@ -152,10 +152,13 @@ static char *
 plan_text(const struct plan *p, const struct comp *c)
 {
 	struct fg_jw w;
+	char *text;
 
 	fg_jw_init(&w, 0);
 	plan_write(p, c, &w);
-	return fg_jw_detach(&w);
+	text = fg_jw_detach(&w);
+	fg_jw_free(&w);
+	return text;
 }
 
 /* The position of step kind/lid in the plan's order. */
