@@ -10,7 +10,7 @@
 
 #define SQS_MAX_BATCH 10
 #define SQS_MAX_WAIT_S 20
-#define SQS_MAX_MESSAGE_BYTES 262144
+#define SQS_MAX_MESSAGE_BYTES 1048576 /* 1 MiB since August 2025 (was 256 KiB) */
 #define SQS_MAX_ATTRIBUTES 10
 #define SQS_MAX_LIST 1000
 

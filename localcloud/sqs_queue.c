@@ -19,7 +19,7 @@ const struct sqs_attr_def sqs_attr_defs[] = {
 	{ "KmsDataKeyReusePeriodSeconds", SQS_A_INT, NULL, 60, 86400 },
 	{ "KmsMasterKeyId", SQS_A_STR, NULL, 0, 0 },
 	{ "LastModifiedTimestamp", SQS_A_RO, NULL, 0, 0 },
-	{ "MaximumMessageSize", SQS_A_INT, "262144", 1024, 262144 },
+	{ "MaximumMessageSize", SQS_A_INT, "1048576", 1024, SQS_MAX_MESSAGE_BYTES },
 	{ "MessageRetentionPeriod", SQS_A_INT, "345600", 60, 1209600 },
 	{ "Policy", SQS_A_JSON, NULL, 0, 0 },
 	{ "QueueArn", SQS_A_RO, NULL, 0, 0 },
