@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -452,6 +453,7 @@ cmd_exec(int argc, char **argv, struct fg_loop *loop, FILE *outf, FILE *errf)
 	struct opt_tables gt = { { NULL, cmd_common_opts, global_opts } };
 	struct cmd_args global, args;
 	const struct cmd_entry *e;
+	struct winsize ws;
 	struct cmd_ctx ctx;
 	char *err = NULL;
 	int used, rc;
@@ -506,6 +508,8 @@ cmd_exec(int argc, char **argv, struct fg_loop *loop, FILE *outf, FILE *errf)
 	ctx.loop = loop;
 	ctx.interactive = isatty(STDIN_FILENO) && isatty(fileno(errf));
 	ctx.out = out_new(args.json ? OUT_JSON : OUT_TEXT, outf);
+	if (isatty(fileno(outf)) && ioctl(fileno(outf), TIOCGWINSZ, &ws) == 0)
+		out_set_width(ctx.out, ws.ws_col);
 	rc = e->exec(&ctx);
 	/* The output first: deleting the reply queue need not delay it. */
 	out_free(ctx.out);

@@ -140,6 +140,9 @@ struct out_view {
 struct out *out_new(enum out_format, FILE *);
 /* Prints what is pending and frees. */
 void out_free(struct out *);
+/* Text: cut the last column of table rows so that lines fit in cols (a terminal's width; 0,
+ * the default: no limit). */
+void out_set_width(struct out *, unsigned cols);
 /* Views apply to the containers opened after this call (copied; may be NULL). */
 void out_views(struct out *, const struct out_view *, size_t);
 void out_begin_obj(struct out *, const char *key); /* key NULL at the top or in a list */
@@ -209,14 +212,17 @@ void client_free(struct client *);
  * EXIT_OK with *rep filled (the reply may be an error), or another exit code with *err. */
 int client_request(struct client *, const char *command, int dry_run, const char *args,
     struct reply *rep, char **err);
-void reply_free(struct reply *);
-/* Parses a reply and checks it answers id; -1 with *err. */
-int reply_parse(const char *text, size_t len, const char *id, struct reply *, char **err);
 /* The account (STS GetCallerIdentity, cached per access key and endpoint) and region. */
 int client_account(struct client *, const char **account, const char **region, char **err);
 /* Puts an object into the Conductor's bucket. */
 int client_put(struct client *, const char *key, const char *content_type, const char *body,
     size_t len, char **err);
+
+/* proto.c: the protocol's messages, with no I/O. */
+void reply_free(struct reply *);
+/* Parses a reply: 0 when it answers id, 1 when it answers another request (skip it), -1 with
+ * *err when malformed. */
+int reply_parse(const char *text, size_t len, const char *id, struct reply *, char **err);
 /* The request body (doc/protocol.md) and its envelope, signed with secret. */
 char *request_body(const char *id, const char *time, const char *reply_to, const char *command,
     int dry_run, const char *args);

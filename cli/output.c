@@ -11,6 +11,7 @@
 #include "cmd.h"
 
 #define OUT_MAX_DEPTH 64
+#define LAST_MIN 20 /* a cut last column keeps at least this many characters */
 
 /* A text table being filled: rows of ncols cells. */
 struct table {
@@ -57,6 +58,7 @@ struct out {
 	struct frame stack[OUT_MAX_DEPTH];
 	int depth;
 	int skipped; /* containers opened beyond OUT_MAX_DEPTH */
+	unsigned width; /* 0: lines of any length */
 	struct block *blocks;
 	size_t nblocks;
 };
@@ -309,9 +311,28 @@ width(const char *s)
 	return n;
 }
 
-/* Prints a table with aligned columns (the last one unpadded). */
+/* Appends s cut to at most max code points ("..." marking the cut; max >= 4). */
 static void
-table_print(FILE *f, const struct table *t)
+add_cut(struct fg_buf *b, const char *s, size_t max)
+{
+	size_t n = 0;
+	const char *p;
+
+	if (width(s) <= max) {
+		fg_buf_addstr(b, s);
+		return;
+	}
+	for (p = s; *p; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80 && n++ == max - 3)
+			break;
+	}
+	fg_buf_add(b, s, (size_t)(p - s));
+	fg_buf_addstr(b, "...");
+}
+
+/* Prints a table with aligned columns (the last one unpadded, cut to fit cols when not 0). */
+static void
+table_print(FILE *f, const struct table *t, unsigned cols)
 {
 	const struct out_view *v = t->view;
 	size_t *w = fg_calloc(t->ncols + 1, sizeof(*w)), r, c, n;
@@ -337,7 +358,11 @@ table_print(FILE *f, const struct table *t)
 			s = r == 0 ? v->cols[c].title : t->cells[(r - 1) * t->ncols + c];
 			if (s == NULL)
 				s = "";
-			fg_buf_addstr(&line, s);
+			if (c + 1 == t->ncols && r > 0 && cols > 0)
+				add_cut(&line, s, width(fg_buf_cstr(&line)) + LAST_MIN < cols ?
+				    cols - width(fg_buf_cstr(&line)) : LAST_MIN);
+			else
+				fg_buf_addstr(&line, s);
 			if (c + 1 < t->ncols)
 				fg_buf_addf(&line, "%*s", (int)(w[c] - width(s) + 2), "");
 		}
@@ -362,7 +387,7 @@ text_finish(struct out *o)
 		}
 		if (i > 0)
 			fputc('\n', o->f);
-		table_print(o->f, o->blocks[i].table);
+		table_print(o->f, o->blocks[i].table, o->width);
 	}
 }
 
@@ -412,6 +437,13 @@ out_free(struct out *o)
 	fg_jw_free(&o->jw);
 	fg_buf_free(&o->kinds);
 	free(o);
+}
+
+/* Sets the terminal width the text writer fits rows in. */
+void
+out_set_width(struct out *o, unsigned cols)
+{
+	o->width = cols;
 }
 
 /* Sets the views (the array is copied; its strings are not). */

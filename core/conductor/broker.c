@@ -743,6 +743,10 @@ on_deleted(struct fugue_op *op, enum fugue_status st, const char *observed, cons
 		s->retire_then = 0;
 		rrec_set(&r->retiring, NULL);
 		rrec_set(&r->retiring_region, NULL);
+		if (s->n->kind == N_DELETE && s->j->e->stopping) {
+			step_fail(s, FUGUE_E_RETRYABLE, "stopped: the Conductor is shutting down");
+			return;
+		}
 		if (s->n->kind == N_DELETE) {
 			delete_main(s);
 			return;
@@ -781,6 +785,10 @@ on_delete_intent(struct rrec *r, int ok, const char *err, void *arg)
 		step_fail(s, FUGUE_E_FATAL, err ? err : "the resources table refused the intent");
 		return;
 	}
+	if (s->j->e->stopping) {
+		step_fail(s, FUGUE_E_RETRYABLE, "stopped: the Conductor is shutting down");
+		return;
+	}
 	spec_init(&sp, s->j, r, s->j->prio_write);
 	sp.observed = r->obs;
 	host_op_start(s->j->e->host, s->pt, OPK_DELETE, &sp, on_deleted, NULL, s);
@@ -793,6 +801,8 @@ delete_main(struct step *s)
 	struct rrec *r = s->rec;
 
 	if (r->physical == NULL) {
+		/* Never made (a create that failed): only the record goes. */
+		s->n->act = PA_NONE;
 		job_bury(s->j, r);
 		rrec_remove(s->j->e->rs, r, on_result_saved, s);
 		return;
@@ -870,7 +880,7 @@ step_end(struct step *s, int ok)
 		if (j->kind == J_ENFORCE)
 			engine_emit(j->e, j->p->fid, "drift-fixed", "%s: %s%s%s", s->rec->lid,
 			    pact_name(n->act), n->why ? " " : "", n->why ? n->why : "");
-	} else if (ok && n->kind == N_DELETE)
+	} else if (ok && n->kind == N_DELETE && n->act == PA_DELETE)
 		j->counts[PA_DELETE]++;
 	j->left--;
 	if (ok) {

@@ -72,7 +72,8 @@ json_write_sorted(struct fg_jw *w, fg_json v)
 	}
 	n = v->u.object.len;
 	keys = fg_calloc(n ? n : 1, sizeof(char *));
-	memcpy(keys, v->u.object.keys, n * sizeof(char *));
+	if (n > 0)
+		memcpy(keys, v->u.object.keys, n * sizeof(char *));
 	qsort(keys, n, sizeof(char *), cmp_key);
 	fg_jw_obj(w);
 	for (size_t i = 0; i < n; i++) {

@@ -384,8 +384,9 @@ engine_new(struct fg_loop *loop, struct fg_http_client *http, struct fg_aws_env 
 	*err = NULL;
 	e->loop = loop;
 	e->plugins = plugins_new();
-	if (plugins_load_dirs(e->plugins, cfg->plugin_dir ? cfg->plugin_dir : CONDUCTOR_PLUGIN_DIR,
-	    cfg->schema_dir, err) < 0) {
+	if (plugins_load_dirs(e->plugins, cfg->plugin_dir && *cfg->plugin_dir ? cfg->plugin_dir :
+	    CONDUCTOR_PLUGIN_DIR, cfg->schema_dir && *cfg->schema_dir ? cfg->schema_dir : NULL,
+	    err) < 0) {
 		plugins_free(e->plugins);
 		free(e);
 		return NULL;

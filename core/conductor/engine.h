@@ -28,6 +28,7 @@
  *
  * The resources table (DynamoDB, created by the runtime at boot; default name
  * "fugue-resources"): partition key "fid" (S), sort key "lid" (S, the logical id); on-demand.
+ * doc/conductor-engine.md records the engine's decisions.
  */
 #ifndef FUGUE_ENGINE_H
 #define FUGUE_ENGINE_H
@@ -53,7 +54,9 @@ struct engine_limit {
 };
 
 /* Something the runtime records in history and publishes on the events topic. kind:
- * "job-started", "job-finished", "drift-fixed", "resource-failed". */
+ * "job-started" and "job-finished" (of enforcement passes only: the runtime knows its own
+ * jobs), "drift-fixed" (message "<logical id>: <action> <properties>"), "resource-failed"
+ * ("<logical id>: <why>"). */
 typedef void (*engine_event_fn)(void *arg, const char *fid, const char *kind,
     const char *message);
 
@@ -64,7 +67,8 @@ struct engine_config {
 	/* When set, schemas are read from <schema_dir>/<name>/schemas/<Type>.json instead (a
 	 * build tree: $(top_srcdir)/plugins). */
 	const char *schema_dir;
-	const char *resources_table;       /* NULL: "fugue-resources" */
+	const char *resources_table;       /* for messages when store is NULL (tests); the store
+	                                    * names its own tables */
 	const struct engine_limit *limits; /* overrides of the default bucket sizes */
 	size_t nlimits;
 	engine_event_fn event;             /* may be NULL */
@@ -129,9 +133,10 @@ int engine_status(struct engine *, const char *fid, struct fg_jw *);
  * "failed": n} for the process record (all 0 for an unknown process). */
 void engine_counts(struct engine *, const char *fid, struct fg_jw *);
 
-/* SIGTERM: starts no further AWS call, lets the calls in flight end and their results reach
- * the resources table, then calls cb (ok 1), at the latest after timeout_ms (ok 0: the intents
- * left are resolved by engine_recover at the next boot). */
+/* SIGTERM: starts no further AWS call; cancels the calls in flight (their intents stay in the
+ * table), which ends the running jobs (their callbacks run, ok 0); answers the queued jobs at
+ * once (ok 0); then calls cb (ok 1) once every write reached the resources table, at the
+ * latest after timeout_ms (ok 0: engine_recover resolves what is left at the next boot). */
 void engine_shutdown(struct engine *, unsigned timeout_ms, engine_done_fn cb, void *arg);
 
 /* Parses a bucket size "sqs.write=50" or "s3.read=100/200" (rate/burst; burst defaults to the

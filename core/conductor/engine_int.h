@@ -160,8 +160,7 @@ struct rrec {
 	int64_t attempts;      /* failed attempts since the last success */
 	char *last_error;
 	char *props;           /* complete desired properties of the last intent (JSON) */
-	char *observed;        /* the last observation (JSON) */
-	fg_json obs;           /* the same, parsed */
+	fg_json obs;           /* the last observation, NULL when unknown */
 	char **deps;           /* logical ids it referenced when last applied */
 	size_t ndeps;
 	char *retiring;        /* a replaced resource's old physical id, to delete */

@@ -13,6 +13,10 @@
 #include "sigv4.h"
 
 #define HOST_MAX_ATTEMPTS 5
+#define HOST_MAX_AFTER_MS 60000
+/* Global types (IAM) have no region; Fugue manages the commercial partition, whose global
+ * endpoint is signed for us-east-1, also when AWS_ENDPOINT_URL names another endpoint. */
+#define HOST_GLOBAL_REGION "us-east-1"
 
 struct host {
 	struct fg_loop *loop;
@@ -45,9 +49,19 @@ struct task {
 	void *arg;
 };
 
+/* A pending op_after. */
+struct after {
+	struct fugue_op *op;
+	TAILQ_ENTRY(after) link;
+	struct fg_timer *timer;
+	void (*fn)(const struct fugue_host *, struct fugue_op *, void *);
+	void *arg;
+};
+
 struct fugue_op {
 	struct task t;
 	TAILQ_ENTRY(fugue_op) link;
+	TAILQ_HEAD(, after) afters;
 	enum op_kind kind;
 	char *fid;
 	char *lid;
@@ -460,7 +474,7 @@ task_clear(struct task *t)
 }
 
 /* Logs a plugin's line, prefixed with the plugin, type and subject. */
-static void
+static void FG_PRINTF(4, 0)
 task_vlog(struct task *t, const char *subject, enum fugue_log_level lvl, const char *fmt,
     va_list ap)
 {
@@ -514,6 +528,8 @@ task_after(struct fugue_op *op, struct fugue_sweep *sw)
 		return;
 	TAILQ_FOREACH(c, &t->calls, link)
 		sent |= c->sending;
+	if (op != NULL)
+		sent |= !TAILQ_EMPTY(&op->afters);
 	if (!t->ended && !sent) {
 		/* No call in flight and no end: nothing would ever end it. */
 		t->ended = 1;
@@ -587,11 +603,25 @@ host_op_start(struct host *h, const struct ptype *pt, enum op_kind kind,
 	op->observed = s->observed;
 	op->end = end;
 	op->phys = phys;
+	TAILQ_INIT(&op->afters);
 	TAILQ_INSERT_TAIL(&h->ops, op, link);
 	h->stats.ops++;
 	op->t.start = fg_timer_new(h->loop, op_run, op);
 	fg_timer_add(op->t.start, 0);
 	return op;
+}
+
+/* Drops the operation's pending op_after waits. */
+static void
+op_drop_afters(struct fugue_op *op)
+{
+	struct after *a;
+
+	while ((a = TAILQ_FIRST(&op->afters)) != NULL) {
+		TAILQ_REMOVE(&op->afters, a, link);
+		fg_timer_free(a->timer);
+		free(a);
+	}
 }
 
 /* Calls the end callback and frees the operation. */
@@ -600,6 +630,7 @@ op_finish(struct fugue_op *op)
 {
 	struct host *h = op->t.h;
 
+	op_drop_afters(op);
 	TAILQ_REMOVE(&h->ops, op, link);
 	h->stats.ops--;
 	op->end(op, op->t.st, op->t.st == FUGUE_OK ? op->observed_out : NULL,
@@ -701,7 +732,7 @@ h_op_data(struct fugue_op *op)
 }
 
 /* A log line about the operation. */
-static void
+static void FG_PRINTF(3, 4)
 h_op_log(struct fugue_op *op, enum fugue_log_level lvl, const char *fmt, ...)
 {
 	va_list ap;
@@ -744,6 +775,46 @@ h_op_done(struct fugue_op *op, enum fugue_status st, const char *observed, const
 	if (op->t.st == FUGUE_OK && observed != NULL)
 		op->observed_out = fg_strdup(observed);
 	task_drop_calls(&op->t);
+	op_drop_afters(op);
+}
+
+/* An op_after wait is over: runs the plugin's function like a reply. */
+static void
+after_fire(void *arg)
+{
+	struct after *a = arg;
+	struct fugue_op *op = a->op;
+	void (*fn)(const struct fugue_host *, struct fugue_op *, void *) = a->fn;
+	void *fn_arg = a->arg;
+	struct strpool *old;
+
+	TAILQ_REMOVE(&op->afters, a, link);
+	fg_timer_free(a->timer);
+	free(a);
+	op->t.depth++;
+	old = host_pool_enter(&op->t.pool);
+	fn(&host_api, op, fn_arg);
+	host_pool_enter(old);
+	op->t.depth--;
+	task_after(op, NULL);
+}
+
+/* Calls fn after ms milliseconds (capped); pending, it keeps the operation open. */
+static void
+h_op_after(struct fugue_op *op, unsigned ms,
+    void (*fn)(const struct fugue_host *, struct fugue_op *, void *), void *arg)
+{
+	struct after *a;
+
+	if (op == NULL || fn == NULL || op->t.ended)
+		return;
+	a = fg_calloc(1, sizeof(*a));
+	a->op = op;
+	a->fn = fn;
+	a->arg = arg;
+	a->timer = fg_timer_new(op->t.h->loop, after_fire, a);
+	TAILQ_INSERT_TAIL(&op->afters, a, link);
+	fg_timer_add(a->timer, ms < HOST_MAX_AFTER_MS ? ms : HOST_MAX_AFTER_MS);
 }
 
 /* --- sweeps --- */
@@ -850,7 +921,7 @@ h_sweep_data(struct fugue_sweep *sw)
 }
 
 /* A log line about the sweep. */
-static void
+static void FG_PRINTF(3, 4)
 h_sweep_log(struct fugue_sweep *sw, enum fugue_log_level lvl, const char *fmt, ...)
 {
 	va_list ap;
@@ -1071,7 +1142,7 @@ call_attempt(void *arg)
 	c->wait = NULL;
 	memset(&req, 0, sizeof(req));
 	req.service = c->service;
-	req.region = c->t->region;
+	req.region = c->t->region ? c->t->region : HOST_GLOBAL_REGION;
 	req.headers = &c->headers;
 	switch (c->proto) {
 	case FUGUE_PROTO_QUERY:
@@ -1301,6 +1372,7 @@ const struct fugue_host host_api = {
 	.sweep_done = h_sweep_done,
 	.v_parse = h_v_parse,
 	.call_raw_reply = h_call_raw_reply,
+	.op_after = h_op_after,
 };
 
 /* A host over aws (made with retries off) and the Scheduler's buckets. */

@@ -32,19 +32,23 @@ is_ref(fg_json v)
 	    fg_json_str(fg_json_get(v, "ref")) != NULL && fg_json_str(fg_json_get(v, "attr")) != NULL;
 }
 
+/* Adds lid to the resource's references (once). */
+static void
+add_ref(struct dres *r, const char *lid)
+{
+	for (size_t i = 0; i < r->nrefs; i++)
+		if (strcmp(r->refs[i], lid) == 0)
+			return;
+	r->refs = fg_realloc(r->refs, (r->nrefs + 1) * sizeof(char *));
+	r->refs[r->nrefs++] = fg_strdup(lid);
+}
+
 /* Adds the logical id of every placeholder under v to the resource's references. */
 static void
 collect_refs(struct dres *r, fg_json v)
 {
-	const char *lid;
-
 	if (is_ref(v)) {
-		lid = fg_json_str(fg_json_get(v, "ref"));
-		for (size_t i = 0; i < r->nrefs; i++)
-			if (strcmp(r->refs[i], lid) == 0)
-				return;
-		r->refs = fg_realloc(r->refs, (r->nrefs + 1) * sizeof(char *));
-		r->refs[r->nrefs++] = fg_strdup(lid);
+		add_ref(r, fg_json_str(fg_json_get(v, "ref")));
 		return;
 	}
 	for (size_t i = 0; v != NULL && (v->type == yajl_t_object || v->type == yajl_t_array) &&
@@ -198,6 +202,13 @@ read_resource(const struct plugins *ps, struct comp *c, size_t i, fg_json v, cha
 		r->region = fg_strdup(fg_json_str(region));
 	}
 	collect_refs(r, r->props);
+	/* dependsOn lists the same ids; one it adds is an ordering wish: honoured. */
+	for (size_t j = 0; j < fg_json_len(fg_json_get(v, "dependsOn")); j++) {
+		const char *d = fg_json_str(fg_json_at(fg_json_get(v, "dependsOn"), j));
+
+		if (d != NULL)
+			add_ref(r, d);
+	}
 	return 0;
 }
 

@@ -458,15 +458,16 @@ plugins_load_dirs(struct plugins *ps, const char *dirs, const char *schema_dir, 
 
 		if (len > 0)
 			rc = scan_dir(dir, &names, &n, err);
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n && rc == 0; i++) {
 			char *path = fg_printf("%s/%s", dir, names[i]);
 
 			/* sqs.la and sqs.so side by side are one module. */
-			if (rc == 0 && (i == 0 || strcmp(names[i], names[i - 1]) != 0))
+			if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
 				rc = plugins_load(ps, path, schema_dir, err);
 			free(path);
-			free(names[i]);
 		}
+		for (size_t i = 0; i < n; i++)
+			free(names[i]);
 		free(names);
 		free(dir);
 		p += len;

@@ -127,7 +127,6 @@ rrec_free(struct rrec *r)
 	free(r->token);
 	free(r->last_error);
 	free(r->props);
-	free(r->observed);
 	fg_json_free(r->obs);
 	for (size_t i = 0; i < r->ndeps; i++)
 		free(r->deps[i]);
@@ -148,7 +147,6 @@ rrec_set_observed(struct rrec *r, const char *json, char **err)
 		return -1;
 	fg_json_free(r->obs);
 	r->obs = v;
-	rrec_set(&r->observed, json);
 	return 0;
 }
 
@@ -169,7 +167,15 @@ rrec_write(struct fg_jw *w, const struct rrec *r)
 	av_n(w, "attempts", r->attempts);
 	av_s(w, "last_error", r->last_error);
 	av_s(w, "props", r->props);
-	av_s(w, "observed", r->observed);
+	if (r->obs != NULL) {
+		/* Kept parsed only (memory): written out again here. */
+		struct fg_jw o;
+
+		fg_jw_init(&o, 0);
+		fg_jw_value(&o, r->obs);
+		av_s(w, "observed", fg_jw_text(&o));
+		fg_jw_free(&o);
+	}
 	av_s(w, "retiring", r->retiring);
 	av_s(w, "retiring_region", r->retiring_region);
 	if (r->ndeps > 0) {

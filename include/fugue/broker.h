@@ -40,6 +40,8 @@
  *   1.1  2026-11  fugue_host: v_parse (JSON documents that APIs pass in strings: redrive
  *                 policies, policy documents) and call_raw_reply (replies whose body is not
  *                 XML: GetBucketPolicy). A 1.0 plugin runs unchanged on a 1.1 host.
+ *   1.2  2026-11  fugue_host: op_after (wait without blocking, to poll a resource until it
+ *                 settles: a DynamoDB table becoming ACTIVE). A 1.1 plugin runs unchanged.
  */
 #ifndef FUGUE_BROKER_H
 #define FUGUE_BROKER_H
@@ -52,7 +54,7 @@ extern "C" {
 #endif
 
 #define FUGUE_BROKER_ABI_MAJOR 1
-#define FUGUE_BROKER_ABI_MINOR 1
+#define FUGUE_BROKER_ABI_MINOR 2
 
 /* How an operation ended. The Scheduler and Manager decide what to do next from the class. */
 enum fugue_status {
@@ -226,6 +228,14 @@ struct fugue_host {
 	const struct fugue_value *(*v_parse)(const char *json, size_t len);
 	/* The reply body is data (a policy document, an object), not XML: r_body gives it. */
 	void (*call_raw_reply)(struct fugue_call *);
+
+	/* 1.2 */
+	/* Calls fn(host, op, arg) once, from the loop, after ms milliseconds or more (the host
+	 * caps ms at 60,000 and may wait longer): a plugin that must poll (DescribeTable until
+	 * ACTIVE) waits this way, never by blocking. A pending op_after counts as a call in
+	 * flight; when the operation ends first, fn is never called. */
+	void (*op_after)(struct fugue_op *, unsigned ms,
+	    void (*fn)(const struct fugue_host *, struct fugue_op *, void *arg), void *arg);
 };
 
 /* One resource type. Callbacks the type lacks are NULL: the host then falls back (no sweep:

@@ -110,7 +110,7 @@ add_attributes(const struct fugue_host *h, struct fugue_call *c, const struct fu
 		const struct attr *a = &attrs[i];
 		const struct fugue_value *v = h->v_get(d, a->name);
 		const char *text = NULL;
-		int b;
+		int b = 0;
 
 		if (v == NULL || (a->fifo_only && !fifo) || (a->create_only && !creating))
 			continue;

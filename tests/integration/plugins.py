@@ -19,9 +19,6 @@ LOCALCLOUD = os.environ.get("LOCALCLOUD", "fugue-localcloud")
 PLUGIN_DIR = os.environ.get("PLUGIN_DIR", "")
 SCHEMA_DIR = os.environ.get("SCHEMA_DIR", "")
 ACCOUNT = "000000000000"
-# localcloud caps MaximumMessageSize at 256 KiB (AWS allows 1 MiB since 2025, the schema's
-# default): the scenarios set it.
-MMS = 262144
 
 if not os.access(AWS, os.X_OK):
     print("SKIP: %s is not installed (scripts/deps installs awscli)" % AWS)
@@ -126,7 +123,7 @@ def tags_of(obs):
 def queue_scenario():
     """create, read (by URL and by name), update, sweep, delete of a queue."""
     q = "AWS.SQS.Queue"
-    want = {"QueueName": "drv-q", "Region": "us-east-1", "MaximumMessageSize": MMS,
+    want = {"QueueName": "drv-q", "Region": "us-east-1",
             "VisibilityTimeout": 45, "DelaySeconds": 3,
             "Tags": [{"Key": "team", "Value": "a"}, {"Key": "stage", "Value": "test"}]}
     url, obs = op("create", q, "app.q", None, want)
@@ -156,8 +153,7 @@ def queue_scenario():
     check(obs2["VisibilityTimeout"] == 90 and tags_of(obs2) == tags, obs2)
     # a redrive policy naming a dead-letter queue, as a JSON document on the wire
     dlq_url, dlq = op("create", q, "app.dlq", None, {"QueueName": "drv-dlq",
-                                                     "Region": "us-east-1",
-                                                     "MaximumMessageSize": MMS})
+                                                     "Region": "us-east-1"})
     want3 = dict(want2, RedrivePolicy={"deadLetterTargetArn": dlq["QueueArn"],
                                        "maxReceiveCount": 7})
     _, obs3 = op("update", q, "app.q", url, want3, obs2)
@@ -253,11 +249,10 @@ def queue_names():
 def engine_scenario(tmp):
     """apply (dry run, then for real), drift put back by enforcement, update, kill."""
     dlq = {"id": "app.dlq", "type": "AWS.SQS.Queue", "dependsOn": [],
-           "properties": {"QueueName": "eng-dlq", "Region": "us-east-1",
-                          "MaximumMessageSize": MMS}}
+           "properties": {"QueueName": "eng-dlq", "Region": "us-east-1"}}
     src = {"id": "app.src", "type": "AWS.SQS.Queue", "dependsOn": ["app.dlq"],
            "properties": {"QueueName": "eng-src", "Region": "us-east-1",
-                          "MaximumMessageSize": MMS, "VisibilityTimeout": 40,
+                          "VisibilityTimeout": 40,
                           "RedrivePolicy": {"deadLetterTargetArn": {"ref": "app.dlq",
                                                                     "attr": "QueueArn"},
                                             "maxReceiveCount": 3},
@@ -305,8 +300,7 @@ def engine_scenario(tmp):
     src2 = json.loads(json.dumps(src))
     src2["properties"]["VisibilityTimeout"] = 50
     extra = {"id": "app.extra", "type": "AWS.SQS.Queue", "dependsOn": [],
-             "properties": {"QueueName": "eng-extra", "Region": "us-east-1",
-                            "MaximumMessageSize": MMS}}
+             "properties": {"QueueName": "eng-extra", "Region": "us-east-1"}}
     c2 = os.path.join(tmp, "c2.json")
     composition(c2, [src2, dlq, extra])
     msg, plan = job("apply", c2, "dry")
@@ -320,15 +314,33 @@ def engine_scenario(tmp):
     status = json.loads(cmd("status")[0])
     check(sorted(r["logical_id"] for r in status) == ["app.dlq", "app.extra", "app.src"] and
           all(r["status"] == "ready" for r in status), "status %s" % status)
+    # replacements: a new queue name (created first, the old queue retired after), and a
+    # bucket moved to another region under the same name (deleted first)
+    extra2 = json.loads(json.dumps(extra))
+    extra2["properties"]["QueueName"] = "eng-extra2"
+    b2 = {"id": "app.bucket2", "type": "AWS.S3.Bucket", "dependsOn": [],
+          "properties": {"Bucket": "eng-bucket-2", "Region": "us-east-1"}}
+    c3 = os.path.join(tmp, "c3.json")
+    composition(c3, [src2, dlq, extra2, b2])
+    msg, plan = job("apply", c3)
+    check(msg == "created 1, replaced 1", msg)
+    check(queue_names() == ["eng-dlq", "eng-extra2", "eng-src"], queue_names())
+    b2["properties"]["Region"] = "eu-west-1"
+    composition(c3, [src2, dlq, extra2, b2])
+    msg, plan = job("apply", c3)
+    check(msg == "replaced 1" and plan[0]["changes"] == "Region", "%s %s" % (msg, plan))
+    check(aws("s3api", "get-bucket-location", "--bucket", "eng-bucket-2")["LocationConstraint"]
+          == "eu-west-1", "bucket not moved")
     # kill: a dry run first, then everything goes, children first
     msg, plan = job("kill", "dry")
-    check(msg == "dry run: would have deleted 3", msg)
+    check(msg == "dry run: would have deleted 4", msg)
     ids = [s["logical_id"] for s in plan]
     check(ids.index("app.src") < ids.index("app.dlq"), "kill order %s" % ids)
     check(len(queue_names()) == 3, "the dry run deleted queues")
     msg, _ = job("kill")
-    check(msg == "deleted 3", msg)
+    check(msg == "deleted 4", msg)
     check(queue_names() == [], "left behind: %s" % queue_names())
+    aws("s3api", "head-bucket", "--bucket", "eng-bucket-2", ok=False)
     check(cmd("status")[0] == "null", "the killed process is still known")
 
 
@@ -352,12 +364,10 @@ def crash_scenario(tmp):
     n = 24
     names = sorted(["crash-dlq"] + ["crash-q%02d" % i for i in range(n)])
     res = [{"id": "dlq", "type": "AWS.SQS.Queue", "dependsOn": [],
-            "properties": {"QueueName": "crash-dlq", "Region": "us-east-1",
-                           "MaximumMessageSize": MMS}}]
+            "properties": {"QueueName": "crash-dlq", "Region": "us-east-1"}}]
     for i in range(n):
         res.append({"id": "q%02d" % i, "type": "AWS.SQS.Queue", "dependsOn": ["dlq"],
                     "properties": {"QueueName": "crash-q%02d" % i, "Region": "us-east-1",
-                                   "MaximumMessageSize": MMS,
                                    "RedrivePolicy": {"deadLetterTargetArn": {
                                        "ref": "dlq", "attr": "QueueArn"},
                                        "maxReceiveCount": 2}}})

@@ -53,7 +53,7 @@ try:
     expect(400, "InvalidParameterValue", b"Action=CreateQueue&QueueName=%FF%FE")
     expect(400, "InvalidParameterValue", b"Action=ListQueues&MaxResults=1e99")
     signed(b"Action=CreateQueue&QueueName=big")
-    big = b"Action=SendMessage&QueueUrl=/000000000000/big&MessageBody=" + b"y" * 300000
+    big = b"Action=SendMessage&QueueUrl=/000000000000/big&MessageBody=" + b"y" * 1100000
     expect(400, "InvalidParameterValue", big)
     expect(400, "SerializationException", b'{"QueueName": ', target="AmazonSQS.CreateQueue",
            ctype="application/x-amz-json-1.0")

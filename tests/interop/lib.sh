@@ -18,6 +18,10 @@ lc_pid=""
 # the scenario failed.
 cleanup() {
 	rc=$?
+	if [ "$rc" -ne 0 ] && [ -n "$lc_pid" ] && ! kill -0 "$lc_pid" 2>/dev/null; then
+		wait "$lc_pid" || echo "--- fugue-localcloud exited with status $?"
+		lc_pid=""
+	fi
 	if [ "$rc" -ne 0 ] && [ -s "$tmp/log" ]; then
 		echo "--- fugue-localcloud's log:"
 		tail -50 "$tmp/log"
@@ -34,7 +38,7 @@ trap cleanup EXIT
 start_localcloud() {
 	rm -f "$tmp/out"
 	mkfifo "$tmp/out"
-	"$LOCALCLOUD" --port 0 "$@" >"$tmp/out" 2>>"$tmp/log" &
+	"$LOCALCLOUD" --port 0 --verbose "$@" >"$tmp/out" 2>>"$tmp/log" &
 	lc_pid=$!
 	read -r line <"$tmp/out" || { echo "fugue-localcloud did not start"; cat "$tmp/log"; exit 1; }
 	case $line in

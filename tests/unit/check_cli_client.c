@@ -313,6 +313,7 @@ fake_start(const char *prefix)
 
 /* --- fixture */
 
+/* A scratch directory (HOME, the working directory), localcloud in-process, the test's client. */
 static void
 setup(void)
 {
@@ -348,6 +349,7 @@ setup(void)
 	fk.result = "{\"processes\":[]}";
 }
 
+/* Everything setup made, freed and removed. */
 static void
 teardown(void)
 {

@@ -59,6 +59,7 @@ render(enum out_format fmt, const char *json, const struct out_view *views, size
 	return text;
 }
 
+/* Times in the tests are shown in UTC. */
 static void
 utc(void)
 {
@@ -209,6 +210,31 @@ START_TEST(cells_of_nested_values_and_unicode)
 }
 END_TEST
 
+START_TEST(last_column_cut_to_the_terminal)
+{
+	static const struct out_col cols[] = { { "a", "A", 0 }, { "m", "Message", 0 } };
+	static const struct out_view v = { "", OUT_ROW, cols, 2, NULL };
+	FILE *f = tmpfile();
+	struct out *o = out_new(OUT_TEXT, f);
+	char buf[256];
+	size_t n;
+
+	out_set_width(o, 30);
+	out_views(o, &v, 1);
+	out_begin_obj(o, NULL);
+	out_str(o, "a", "x");
+	out_str(o, "m", "0123456789abcdefghij\xc3\xa9klmnopqrstuvwxyz");
+	out_end(o);
+	out_free(o);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	/* 3 columns for "x  ", 27 for the message: 24 of it and "...". */
+	ck_assert_str_eq(buf, "A  Message\nx  0123456789abcdefghij\xc3\xa9klm...\n");
+}
+END_TEST
+
 START_TEST(time_cells)
 {
 	char *s;
@@ -246,6 +272,7 @@ cli_output_suite(void)
 	tcase_add_test(tc, json_is_the_result_itself);
 	tcase_add_test(tc, pairs_plans_and_lines);
 	tcase_add_test(tc, cells_of_nested_values_and_unicode);
+	tcase_add_test(tc, last_column_cut_to_the_terminal);
 	tcase_add_test(tc, time_cells);
 	suite_add_tcase(s, tc);
 	return s;

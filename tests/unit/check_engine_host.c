@@ -221,6 +221,44 @@ t_delete(const struct fugue_host *h, struct fugue_op *op)
 	h->op_done(op, FUGUE_E_CONFLICT, NULL, "BucketNotEmpty: it holds objects");
 }
 
+static int after_calls;
+
+/* op_after's function: ends the operation on the second wait. */
+static void
+t_waited(const struct fugue_host *h, struct fugue_op *op, void *arg)
+{
+	after_calls++;
+	if (after_calls == 1) {
+		h->op_after(op, 5, t_waited, arg);
+		return;
+	}
+	h->op_done(op, FUGUE_OK, "{\"Waited\": 2}", NULL);
+}
+
+/* A wait whose operation ends first: never called. */
+static void
+t_never(const struct fugue_host *h, struct fugue_op *op, void *arg)
+{
+	(void)h;
+	(void)op;
+	(void)arg;
+	ck_abort_msg("an op_after ran after its operation ended");
+}
+
+/* read: waits twice with op_after, with a long wait pending that must never run. */
+static void
+t_read_waits(const struct fugue_host *h, struct fugue_op *op)
+{
+	after_calls = 0;
+	h->op_after(op, 60000, t_never, NULL);
+	h->op_after(op, 10, t_waited, NULL);
+}
+
+static const struct fugue_type waiting_type = {
+	.name = "AWS.Test.Waiting",
+	.read = t_read_waits,
+};
+
 static const struct fugue_type test_type = {
 	.name = "AWS.Test.Thing",
 	.create = t_create,
@@ -309,6 +347,25 @@ START_TEST(test_missing_callback)
 }
 END_TEST
 
+START_TEST(test_op_after)
+{
+	struct plugins *ps = plugins_new();
+	fg_json schema = J("{\"title\": \"AWS.Test.Waiting\", \"x-fugue-service\": \"test\", "
+	    "\"properties\": {}, \"x-fugue-identifier\": \"Id\"}");
+	struct ended e;
+	char *err = NULL;
+
+	ck_assert_msg(plugins_add_type(ps, "test", &waiting_type, schema, &err) == 0, "%s", err);
+	/* Two waits in a row keep the operation open; the long one is dropped when it ends. */
+	run_op((struct ptype *)plugins_type(ps, "AWS.Test.Waiting"), OPK_READ, &e);
+	ck_assert_int_eq(after_calls, 2);
+	ck_assert_int_eq(e.calls, 1);
+	ck_assert_int_eq(e.st, FUGUE_OK);
+	ck_assert_str_eq(e.observed, "{\"Waited\": 2}");
+	plugins_free(ps);
+}
+END_TEST
+
 /* The suite. */
 static Suite *
 engine_host_suite(void)
@@ -321,6 +378,7 @@ engine_host_suite(void)
 	tcase_add_test(tc, test_json_writer);
 	tcase_add_test(tc, test_operations);
 	tcase_add_test(tc, test_missing_callback);
+	tcase_add_test(tc, test_op_after);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine_int.h"
 
@@ -150,6 +151,31 @@ START_TEST(test_real_plugins)
 }
 END_TEST
 
+START_TEST(test_installed_layout)
+{
+	/* An installed directory: okplug.la (libtool's installed form) beside okplug.so. */
+	char dir[] = "/tmp/check_engine_plugin.XXXXXX", *la, *so, *cmd, *err = NULL;
+	struct plugins *ps = plugins_new();
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	la = fg_printf("%s/okplug.la", dir);
+	so = fg_printf("%s/okplug.so", dir);
+	cmd = fg_printf("cp %s/.libs/okplug.lai %s", TEST_DIR, la);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(symlink(TEST_DIR "/.libs/okplug.so", so), 0);
+	ck_assert_msg(plugins_load_dirs(ps, dir, SCHEMA_DIR, &err) == 0, "%s", err);
+	ck_assert_uint_eq(plugins_count(ps), 1);
+	ck_assert_ptr_nonnull(plugins_type(ps, "AWS.Test.Thing"));
+	plugins_free(ps);
+	unlink(la);
+	unlink(so);
+	rmdir(dir);
+	free(la);
+	free(so);
+	free(cmd);
+}
+END_TEST
+
 /* The suite. */
 static Suite *
 engine_plugin_suite(void)
@@ -162,6 +188,7 @@ engine_plugin_suite(void)
 	tcase_add_test(tc, test_name_and_symbol);
 	tcase_add_test(tc, test_schema);
 	tcase_add_test(tc, test_real_plugins);
+	tcase_add_test(tc, test_installed_layout);
 	suite_add_tcase(s, tc);
 	return s;
 }
