@@ -244,45 +244,53 @@ policy_load(fg_json o, struct iam_policy *p, const char *where, char **err)
 	return 0;
 }
 
-/* Creates the entity of a list that a saved object describes and reads its kind's own
- * members; the entity (when made) is in *out, listed, even when reading fails. */
+/* Makes a role from a saved object (into *out, also when reading its members fails). */
 static int
-entity_new(struct iam_state *st, struct iam_list *l, fg_json o, const struct saved *s,
-    struct iam_entity **out, const char *where, char **err)
+role_make(fg_json o, const struct saved *s, struct iam_entity **out, const char *where,
+    char **err)
 {
-	const char *str;
+	const char *trust = str_load(o, "trust", where, err);
+	struct iam_role *r;
 
-	*out = NULL;
-	if (l == &st->roles) {
-		struct iam_role *r;
+	if (trust == NULL)
+		return -1;
+	r = iam_role_new(s->account, s->path, s->name, s->id, s->created_ms, trust);
+	*out = &r->e;
+	return role_load(o, r, where, err);
+}
 
-		if ((str = str_load(o, "trust", where, err)) == NULL)
-			return -1;
-		r = iam_role_new(s->account, s->path, s->name, s->id, s->created_ms, str);
-		*out = &r->e;
-		iam_list_add(l, *out);
-		return role_load(o, r, where, err);
-	}
-	if (l == &st->policies) {
-		struct iam_policy *p = iam_policy_new(s->account, s->path, s->name, s->id,
-		    s->created_ms);
+/* Makes a managed policy from a saved object. */
+static int
+policy_make(fg_json o, const struct saved *s, struct iam_entity **out, const char *where,
+    char **err)
+{
+	struct iam_policy *p = iam_policy_new(s->account, s->path, s->name, s->id, s->created_ms);
 
-		*out = &p->e;
-		iam_list_add(l, *out);
-		return policy_load(o, p, where, err);
-	}
-	struct iam_profile *p = iam_profile_new(s->account, s->path, s->name, s->id, s->created_ms);
-
-	if ((str = fg_json_str(fg_json_get(o, "role"))) != NULL)
-		p->role = fg_strdup(str);
 	*out = &p->e;
-	iam_list_add(l, *out);
+	return policy_load(o, p, where, err);
+}
+
+/* Makes an instance profile from a saved object. */
+static int
+profile_make(fg_json o, const struct saved *s, struct iam_entity **out, const char *where,
+    char **err)
+{
+	struct iam_profile *p = iam_profile_new(s->account, s->path, s->name, s->id, s->created_ms);
+	const char *role = fg_json_str(fg_json_get(o, "role"));
+
+	(void)where;
+	(void)err;
+	if (role)
+		p->role = fg_strdup(role);
+	*out = &p->e;
 	return 0;
 }
 
-/* Loads one list of entities (named name in the file). */
+/* Loads one list of entities (named name in the file), each made by make. */
 static int
-list_load(struct iam_state *st, fg_json root, const char *name, struct iam_list *l, char **err)
+list_load(fg_json root, const char *name, struct iam_list *l,
+    int (*make)(fg_json, const struct saved *, struct iam_entity **, const char *, char **),
+    char **err)
 {
 	fg_json arr = fg_json_get(root, name);
 
@@ -293,12 +301,15 @@ list_load(struct iam_state *st, fg_json root, const char *name, struct iam_list 
 	for (size_t i = 0; i < fg_json_len(arr); i++) {
 		fg_json o = fg_json_at(arr, i);
 		char *where = fg_printf("%s[%zu]", name, i);
-		struct iam_entity *e;
+		struct iam_entity *e = NULL;
 		struct saved s;
-		int rc = entity_load(o, l, &s, where, err) == 0 &&
-		    entity_new(st, l, o, &s, &e, where, err) == 0 &&
-		    kv_load(o, "tags", &e->tags, &e->ntags, where, err) == 0 ? 0 : -1;
+		int rc = entity_load(o, l, &s, where, err) == 0 ? make(o, &s, &e, where, err) : -1;
 
+		if (e) {
+			iam_list_add(l, e);
+			if (rc == 0)
+				rc = kv_load(o, "tags", &e->tags, &e->ntags, where, err);
+		}
 		free(where);
 		if (rc != 0)
 			return -1;
@@ -319,7 +330,7 @@ iam_state_load(void *arg, fg_json root, char **err)
 		    "\"policies\" and \"profiles\")", IAM_STATE_VERSION);
 		return -1;
 	}
-	return list_load(st, root, "roles", &st->roles, err) == 0 &&
-	    list_load(st, root, "policies", &st->policies, err) == 0 &&
-	    list_load(st, root, "profiles", &st->profiles, err) == 0 ? 0 : -1;
+	return list_load(root, "roles", &st->roles, role_make, err) == 0 &&
+	    list_load(root, "policies", &st->policies, policy_make, err) == 0 &&
+	    list_load(root, "profiles", &st->profiles, profile_make, err) == 0 ? 0 : -1;
 }
