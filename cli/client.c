@@ -18,6 +18,13 @@
 
 #define RECEIVE_MAX_WAIT 20  /* SQS's longest long poll, seconds */
 #define RECEIVE_SLACK_MS 5000
+/* A request unanswered for a quarter of the timeout (1 to 15 s) is sent again (same id, fresh
+ * time and HMAC): a Conductor killed during a long poll may have taken it, and SQS then hides
+ * it for the visibility timeout of the request queue (60 s). The id makes the copies one
+ * request. */
+#define RESEND_MIN_MS 1000
+#define RESEND_MAX_MS 15000
+#define AWAIT_LATER (-1)     /* await_reply: nothing came before its deadline */
 #define CLEANUP_TIMEOUT_MS 5000
 #define SPINNER_MS 100
 #define SPINNER_AFTER_MS 250
@@ -450,7 +457,8 @@ delete_messages(struct client *cl, fg_json msgs, char **err)
 	return rc;
 }
 
-/* Reads the reply queue until the reply to id arrives or the deadline passes. */
+/* Reads the reply queue until the reply to id arrives (EXIT_OK), an error, or the deadline
+ * passes (AWAIT_LATER). */
 static int
 await_reply(struct client *cl, const char *id, uint64_t deadline, struct reply *rep,
     char **err)
@@ -466,12 +474,8 @@ await_reply(struct client *cl, const char *id, uint64_t deadline, struct reply *
 	int rc, found = 0;
 
 	while (!found) {
-		if ((now = fg_mono_ms()) >= deadline) {
-			*err = fg_printf("no reply from the Conductor in %lld s: is it running? "
-			    "(%sfugue-requests queue at %s)", (long long)cl->cfg->timeout,
-			    cl->cfg->prefix, cl->request_url);
-			return EXIT_NO_REPLY;
-		}
+		if ((now = fg_mono_ms()) >= deadline)
+			return AWAIT_LATER;
 		wait = (int64_t)((deadline - now + 999) / 1000);
 		if (wait > RECEIVE_MAX_WAIT)
 			wait = RECEIVE_MAX_WAIT;
@@ -517,27 +521,20 @@ await_reply(struct client *cl, const char *id, uint64_t deadline, struct reply *
 	return EXIT_OK;
 }
 
-/* Sends a request and waits for its reply. */
-int
-client_request(struct client *cl, const char *command, int dry_run, const char *args,
-    struct reply *rep, char **err)
+/* Sends the request id (with the time now, signed). */
+static int
+send_request(struct client *cl, const char *id, const char *command, int dry_run,
+    const char *args, char **err)
 {
-	char id[37], when[32], *body, *env;
-	uint64_t deadline;
+	char when[32], *body, *env;
 	struct call c;
 	struct fg_jw w;
-	int rc;
+	int rc = EXIT_OK;
 
-	memset(rep, 0, sizeof(*rep));
-	progress(cl, "sending the request");
-	if ((rc = client_setup(cl, err)) != EXIT_OK || (rc = client_queues(cl, err)) != EXIT_OK)
-		goto out;
-	request_id(id);
 	request_time(when);
 	body = request_body(id, when, cl->reply_url, command, dry_run, args);
 	env = envelope_build(cl->cfg->user, cl->cfg->secret, body);
 	log_debug("client", "request %s: %s", id, body);
-	deadline = fg_mono_ms() + (uint64_t)cl->cfg->timeout * 1000;
 	obj1(&w, "QueueUrl", cl->request_url);
 	fg_jw_kstr(&w, "MessageBody", env);
 	fg_jw_end_obj(&w);
@@ -552,10 +549,46 @@ client_request(struct client *cl, const char *command, int dry_run, const char *
 		rc = EXIT_ERROR;
 	}
 	call_free(&c);
-	if (rc != EXIT_OK)
+	return rc;
+}
+
+/* Sends a request and waits for its reply, sending it again while none comes. */
+int
+client_request(struct client *cl, const char *command, int dry_run, const char *args,
+    struct reply *rep, char **err)
+{
+	uint64_t timeout_ms = (uint64_t)cl->cfg->timeout * 1000, deadline, next;
+	uint64_t every = timeout_ms / 4;
+	char id[37];
+	int rc;
+
+	memset(rep, 0, sizeof(*rep));
+	progress(cl, "sending the request");
+	if ((rc = client_setup(cl, err)) != EXIT_OK || (rc = client_queues(cl, err)) != EXIT_OK)
 		goto out;
-	progress(cl, "waiting for the Conductor");
-	rc = await_reply(cl, id, deadline, rep, err);
+	if (every < RESEND_MIN_MS)
+		every = RESEND_MIN_MS;
+	if (every > RESEND_MAX_MS)
+		every = RESEND_MAX_MS;
+	request_id(id);
+	deadline = fg_mono_ms() + timeout_ms;
+	for (;;) {
+		if ((rc = send_request(cl, id, command, dry_run, args, err)) != EXIT_OK)
+			goto out;
+		progress(cl, "waiting for the Conductor");
+		next = fg_mono_ms() + every;
+		rc = await_reply(cl, id, next < deadline ? next : deadline, rep, err);
+		if (rc != AWAIT_LATER)
+			break;
+		if (fg_mono_ms() >= deadline) {
+			*err = fg_printf("no reply from the Conductor in %lld s: is it running? "
+			    "(%sfugue-requests queue at %s)", (long long)cl->cfg->timeout,
+			    cl->cfg->prefix, cl->request_url);
+			rc = EXIT_NO_REPLY;
+			goto out;
+		}
+		log_debug("client", "no reply to %s yet: sending it again", id);
+	}
 	if (rc == EXIT_OK)
 		log_debug("client", "reply to %s: %s", id, rep->ok ? "ok" : rep->code);
 out:

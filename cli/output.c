@@ -546,16 +546,13 @@ out_value(struct out *o, const char *key, fg_json v)
 void
 out_line(struct out *o, const char *fmt, ...)
 {
-	struct fg_buf b;
 	va_list ap;
 
 	if (o->w != &text_writer)
 		return;
-	fg_buf_init(&b);
 	va_start(ap, fmt);
-	fg_buf_vaddf(&b, fmt, ap);
+	block_add(o)->line = fg_vprintf(fmt, ap);
 	va_end(ap);
-	block_add(o)->line = fg_buf_detach(&b);
 }
 
 /* Reads n digits. */

@@ -236,6 +236,14 @@ struct ddb_table *ddb_table_find(struct ddb_state *, const char *name);
 int ddb_table_active(const struct ddb_table *);
 /* TableDescription. */
 void ddb_table_describe(struct fg_jw *, const struct ddb_table *, const char *status);
+/* Members shared by TableDescription and the saved CreateTable form: KeySchema,
+ * AttributeDefinitions, an index's Projection, and the Local- then GlobalSecondaryIndexes lists
+ * (each only when not empty), every index written by one. */
+void ddb_write_key_schema(struct fg_jw *, const struct ddb_keydef *, int nkey);
+void ddb_write_attr_defs(struct fg_jw *, const struct ddb_table *);
+void ddb_write_projection(struct fg_jw *, const struct ddb_index *);
+void ddb_write_indexes(struct fg_jw *, const struct ddb_table *,
+    void (*one)(struct fg_jw *, const struct ddb_table *, const struct ddb_index *));
 /* The key vector of item in the table; -1 when an attribute is missing or mistyped. */
 int ddb_table_keyvec(const struct ddb_table *, const struct ddb_av *item, const struct ddb_av **k);
 int ddb_index_keyvec(const struct ddb_table *, const struct ddb_index *, const struct ddb_av *item,

@@ -28,6 +28,21 @@ writes_free(struct ddb_write *w, size_t n)
 	free(w);
 }
 
+/* Applies n checked writes in order and tells the server the state changed. */
+static void
+writes_commit(struct lc_request *req, struct ddb_write *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ddb_av *old = ddb_write_commit(&w[i]);
+
+		if (old) {
+			ddb_av_free(old);
+			free(old);
+		}
+	}
+	lc_changed(req->srv, req->svc);
+}
+
 /* BatchWriteItem: every request is checked before any is applied. */
 void
 ddb_batch_write(struct lc_request *req, struct ddb_state *st)
@@ -72,15 +87,7 @@ ddb_batch_write(struct lc_request *req, struct ddb_state *st)
 				}
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct ddb_av *old = ddb_write_commit(&w[i]);
-
-		if (old) {
-			ddb_av_free(old);
-			free(old);
-		}
-	}
-	lc_changed(req->srv, req->svc);
+	writes_commit(req, w, n);
 	fg_jw_init(&jw, 0);
 	fg_jw_obj(&jw);
 	fg_jw_key(&jw, "UnprocessedItems");
@@ -331,15 +338,7 @@ ddb_transact_write(struct lc_request *req, struct ddb_state *st)
 	if (failed) {
 		cancel(req, codes, msgs, (size_t)n);
 	} else {
-		for (long i = 0; i < n; i++) {
-			struct ddb_av *old = ddb_write_commit(&w[i]);
-
-			if (old) {
-				ddb_av_free(old);
-				free(old);
-			}
-		}
-		lc_changed(req->srv, req->svc);
+		writes_commit(req, w, (size_t)n);
 		lc_reply_raw(req, 200, "application/x-amz-json-1.0", "{}", 2);
 	}
 	for (long i = 0; i < n; i++)

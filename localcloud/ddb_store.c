@@ -7,21 +7,6 @@
 
 #include "ddb.h"
 
-/* Writes a KeySchema as CreateTable takes it. */
-static void
-save_keys(struct fg_jw *w, const struct ddb_keydef *key, int nkey)
-{
-	fg_jw_key(w, "KeySchema");
-	fg_jw_arr(w);
-	for (int i = 0; i < nkey; i++) {
-		fg_jw_obj(w);
-		fg_jw_kstr(w, "AttributeName", key[i].name);
-		fg_jw_kstr(w, "KeyType", i == 0 ? "HASH" : "RANGE");
-		fg_jw_end_obj(w);
-	}
-	fg_jw_end_arr(w);
-}
-
 /* Writes ProvisionedThroughput as CreateTable takes it. */
 static void
 save_throughput(struct fg_jw *w, int64_t rcu, int64_t wcu)
@@ -37,22 +22,10 @@ save_throughput(struct fg_jw *w, int64_t rcu, int64_t wcu)
 static void
 save_index(struct fg_jw *w, const struct ddb_table *t, const struct ddb_index *ix)
 {
-	static const char *const proj[] = { "ALL", "KEYS_ONLY", "INCLUDE" };
-
 	fg_jw_obj(w);
 	fg_jw_kstr(w, "IndexName", ix->name);
-	save_keys(w, ix->key, ix->nkey);
-	fg_jw_key(w, "Projection");
-	fg_jw_obj(w);
-	fg_jw_kstr(w, "ProjectionType", proj[ix->proj]);
-	if (ix->ninclude) {
-		fg_jw_key(w, "NonKeyAttributes");
-		fg_jw_arr(w);
-		for (size_t i = 0; i < ix->ninclude; i++)
-			fg_jw_str(w, ix->include[i]);
-		fg_jw_end_arr(w);
-	}
-	fg_jw_end_obj(w);
+	ddb_write_key_schema(w, ix->key, ix->nkey);
+	ddb_write_projection(w, ix);
 	if (ix->global && !t->on_demand)
 		save_throughput(w, ix->rcu, ix->wcu);
 	fg_jw_kint(w, "CreatedMs", ix->created_ms);
@@ -68,34 +41,12 @@ save_table(struct fg_jw *w, const struct ddb_table *t)
 	fg_jw_kstr(w, "TableArn", t->arn);
 	fg_jw_kstr(w, "TableId", t->id);
 	fg_jw_kint(w, "CreatedMs", t->created_ms);
-	fg_jw_key(w, "AttributeDefinitions");
-	fg_jw_arr(w);
-	for (size_t i = 0; i < t->nattrs; i++) {
-		fg_jw_obj(w);
-		fg_jw_kstr(w, "AttributeName", t->attrs[i].name);
-		fg_jw_kstr(w, "AttributeType", ddb_type_name(t->attrs[i].type));
-		fg_jw_end_obj(w);
-	}
-	fg_jw_end_arr(w);
-	save_keys(w, t->key, t->nkey);
+	ddb_write_attr_defs(w, t);
+	ddb_write_key_schema(w, t->key, t->nkey);
 	fg_jw_kstr(w, "BillingMode", t->on_demand ? "PAY_PER_REQUEST" : "PROVISIONED");
 	if (!t->on_demand)
 		save_throughput(w, t->rcu, t->wcu);
-	for (int global = 0; global < 2; global++) {
-		int any = 0;
-
-		for (size_t i = 0; i < t->nidx; i++) {
-			if (t->idx[i].global != global)
-				continue;
-			if (!any++) {
-				fg_jw_key(w, global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
-				fg_jw_arr(w);
-			}
-			save_index(w, t, &t->idx[i]);
-		}
-		if (any)
-			fg_jw_end_arr(w);
-	}
+	ddb_write_indexes(w, t, save_index);
 	fg_jw_key(w, "Tags");
 	fg_jw_arr(w);
 	for (size_t i = 0; i < t->ntags; i++) {

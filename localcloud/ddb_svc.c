@@ -16,13 +16,10 @@ ddb_error(struct lc_request *req, const char *code, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
-	struct fg_buf b;
 
-	fg_buf_init(&b);
 	va_start(ap, fmt);
-	fg_buf_vaddf(&b, fmt, ap);
+	msg = fg_vprintf(fmt, ap);
 	va_end(ap);
-	msg = fg_buf_detach(&b);
 	lc_error(req, 400, code, "%s", msg);
 	free(msg);
 }

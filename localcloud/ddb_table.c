@@ -344,10 +344,11 @@ ddb_table_active(const struct ddb_table *t)
 	return fg_wall_ms() >= t->created_ms + DDB_STATUS_DELAY_MS;
 }
 
-/* Writes a KeySchema array. */
-static void
-write_key_schema(struct fg_jw *w, const struct ddb_keydef *key, int nkey)
+/* Writes the member KeySchema. */
+void
+ddb_write_key_schema(struct fg_jw *w, const struct ddb_keydef *key, int nkey)
 {
+	fg_jw_key(w, "KeySchema");
 	fg_jw_arr(w);
 	for (int i = 0; i < nkey; i++) {
 		fg_jw_obj(w);
@@ -356,6 +357,63 @@ write_key_schema(struct fg_jw *w, const struct ddb_keydef *key, int nkey)
 		fg_jw_end_obj(w);
 	}
 	fg_jw_end_arr(w);
+}
+
+/* Writes the member AttributeDefinitions of t. */
+void
+ddb_write_attr_defs(struct fg_jw *w, const struct ddb_table *t)
+{
+	fg_jw_key(w, "AttributeDefinitions");
+	fg_jw_arr(w);
+	for (size_t i = 0; i < t->nattrs; i++) {
+		fg_jw_obj(w);
+		fg_jw_kstr(w, "AttributeName", t->attrs[i].name);
+		fg_jw_kstr(w, "AttributeType", ddb_type_name(t->attrs[i].type));
+		fg_jw_end_obj(w);
+	}
+	fg_jw_end_arr(w);
+}
+
+/* Writes the member Projection of an index. */
+void
+ddb_write_projection(struct fg_jw *w, const struct ddb_index *ix)
+{
+	static const char *const proj[] = { "ALL", "KEYS_ONLY", "INCLUDE" };
+
+	fg_jw_key(w, "Projection");
+	fg_jw_obj(w);
+	fg_jw_kstr(w, "ProjectionType", proj[ix->proj]);
+	if (ix->ninclude) {
+		fg_jw_key(w, "NonKeyAttributes");
+		fg_jw_arr(w);
+		for (size_t i = 0; i < ix->ninclude; i++)
+			fg_jw_str(w, ix->include[i]);
+		fg_jw_end_arr(w);
+	}
+	fg_jw_end_obj(w);
+}
+
+/* Writes LocalSecondaryIndexes then GlobalSecondaryIndexes, each only when t has one, every
+ * index by one. */
+void
+ddb_write_indexes(struct fg_jw *w, const struct ddb_table *t,
+    void (*one)(struct fg_jw *, const struct ddb_table *, const struct ddb_index *))
+{
+	for (int global = 0; global < 2; global++) {
+		int any = 0;
+
+		for (size_t i = 0; i < t->nidx; i++) {
+			if (t->idx[i].global != global)
+				continue;
+			if (!any++) {
+				fg_jw_key(w, global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+				fg_jw_arr(w);
+			}
+			one(w, t, &t->idx[i]);
+		}
+		if (any)
+			fg_jw_end_arr(w);
+	}
 }
 
 /* Writes ProvisionedThroughput. */
@@ -374,25 +432,13 @@ write_throughput(struct fg_jw *w, int64_t rcu, int64_t wcu)
 static void
 write_index(struct fg_jw *w, const struct ddb_table *t, const struct ddb_index *ix)
 {
-	static const char *const proj[] = { "ALL", "KEYS_ONLY", "INCLUDE" };
 	size_t bytes = 0;
 	char *arn;
 
 	fg_jw_obj(w);
 	fg_jw_kstr(w, "IndexName", ix->name);
-	fg_jw_key(w, "KeySchema");
-	write_key_schema(w, ix->key, ix->nkey);
-	fg_jw_key(w, "Projection");
-	fg_jw_obj(w);
-	fg_jw_kstr(w, "ProjectionType", proj[ix->proj]);
-	if (ix->ninclude) {
-		fg_jw_key(w, "NonKeyAttributes");
-		fg_jw_arr(w);
-		for (size_t i = 0; i < ix->ninclude; i++)
-			fg_jw_str(w, ix->include[i]);
-		fg_jw_end_arr(w);
-	}
-	fg_jw_end_obj(w);
+	ddb_write_key_schema(w, ix->key, ix->nkey);
+	ddb_write_projection(w, ix);
 	if (ix->global) {
 		fg_jw_kstr(w, "IndexStatus", fg_wall_ms() >= ix->created_ms + DDB_STATUS_DELAY_MS ?
 		    "ACTIVE" : "CREATING");
@@ -413,18 +459,9 @@ void
 ddb_table_describe(struct fg_jw *w, const struct ddb_table *t, const char *status)
 {
 	fg_jw_obj(w);
-	fg_jw_key(w, "AttributeDefinitions");
-	fg_jw_arr(w);
-	for (size_t i = 0; i < t->nattrs; i++) {
-		fg_jw_obj(w);
-		fg_jw_kstr(w, "AttributeName", t->attrs[i].name);
-		fg_jw_kstr(w, "AttributeType", ddb_type_name(t->attrs[i].type));
-		fg_jw_end_obj(w);
-	}
-	fg_jw_end_arr(w);
+	ddb_write_attr_defs(w, t);
 	fg_jw_kstr(w, "TableName", t->name);
-	fg_jw_key(w, "KeySchema");
-	write_key_schema(w, t->key, t->nkey);
+	ddb_write_key_schema(w, t->key, t->nkey);
 	fg_jw_kstr(w, "TableStatus", status ? status : ddb_table_active(t) ? "ACTIVE" : "CREATING");
 	fg_jw_key(w, "CreationDateTime");
 	fg_jw_double(w, (double)t->created_ms / 1000.0);
@@ -439,21 +476,7 @@ ddb_table_describe(struct fg_jw *w, const struct ddb_table *t, const char *statu
 		fg_jw_kstr(w, "BillingMode", "PAY_PER_REQUEST");
 		fg_jw_end_obj(w);
 	}
-	for (int global = 0; global < 2; global++) {
-		int any = 0;
-
-		for (size_t i = 0; i < t->nidx; i++) {
-			if (t->idx[i].global != global)
-				continue;
-			if (!any++) {
-				fg_jw_key(w, global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
-				fg_jw_arr(w);
-			}
-			write_index(w, t, &t->idx[i]);
-		}
-		if (any)
-			fg_jw_end_arr(w);
-	}
+	ddb_write_indexes(w, t, write_index);
 	fg_jw_end_obj(w);
 }
 

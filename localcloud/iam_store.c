@@ -9,17 +9,6 @@
 
 #define IAM_STATE_VERSION 1 /* bump when the layout below changes */
 
-/* Writes a key/value list as an object member. */
-static void
-kv_save(struct fg_jw *jw, const char *key, const struct sqs_kv *v, size_t n)
-{
-	fg_jw_key(jw, key);
-	fg_jw_obj(jw);
-	for (size_t i = 0; i < n; i++)
-		fg_jw_kstr(jw, v[i].key, v[i].value);
-	fg_jw_end_obj(jw);
-}
-
 /* Opens an entity's object with its common members. */
 static void
 entity_save(struct fg_jw *jw, const struct iam_entity *e)
@@ -30,7 +19,7 @@ entity_save(struct fg_jw *jw, const struct iam_entity *e)
 	fg_jw_kstr(jw, "path", e->path);
 	fg_jw_kstr(jw, "id", e->id);
 	fg_jw_kint(jw, "created_ms", e->created_ms);
-	kv_save(jw, "tags", e->tags, e->ntags);
+	sqs_kv_write(jw, "tags", e->tags, e->ntags);
 }
 
 /* Writes a role. */
@@ -42,7 +31,7 @@ role_save(struct fg_jw *jw, const struct iam_role *r)
 	if (r->description)
 		fg_jw_kstr(jw, "description", r->description);
 	fg_jw_kint(jw, "max_session", r->max_session);
-	kv_save(jw, "inline", r->inline_pols, r->ninline);
+	sqs_kv_write(jw, "inline", r->inline_pols, r->ninline);
 	fg_jw_key(jw, "attached");
 	fg_jw_arr(jw);
 	for (size_t i = 0; i < r->nattached; i++)
@@ -106,27 +95,6 @@ iam_state_save(void *arg, struct fg_jw *jw)
 	fg_jw_end_obj(jw);
 }
 
-/* Reads an object of strings into a key/value list; -1 and *err when it is not one. */
-static int
-kv_load(fg_json o, const char *key, struct sqs_kv **v, size_t *n, const char *where,
-    char **err)
-{
-	fg_json m = fg_json_get(o, key);
-
-	if (!YAJL_IS_OBJECT(m)) {
-		*err = fg_printf("%s: \"%s\" must be an object", where, key);
-		return -1;
-	}
-	for (size_t i = 0; i < fg_json_len(m); i++) {
-		if (fg_json_str(fg_json_at(m, i)) == NULL) {
-			*err = fg_printf("%s: %s.%s must be a string", where, key, fg_json_key(m, i));
-			return -1;
-		}
-		sqs_kv_set(v, n, fg_json_key(m, i), fg_json_str(fg_json_at(m, i)));
-	}
-	return 0;
-}
-
 /* Reads the string member key of o; NULL and *err when it is not a string. */
 static const char *
 str_load(fg_json o, const char *key, const char *where, char **err)
@@ -180,7 +148,7 @@ role_load(fg_json o, struct iam_role *r, const char *where, char **err)
 	fg_json att = fg_json_get(o, "attached");
 
 	if (int_load(o, "max_session", &r->max_session, where, err) != 0 ||
-	    kv_load(o, "inline", &r->inline_pols, &r->ninline, where, err) != 0)
+	    sqs_kv_read(o, "inline", &r->inline_pols, &r->ninline, where, err) != 0)
 		return -1;
 	if (desc)
 		r->description = fg_strdup(desc);
@@ -308,7 +276,7 @@ list_load(fg_json root, const char *name, struct iam_list *l,
 		if (e) {
 			iam_list_add(l, e);
 			if (rc == 0)
-				rc = kv_load(o, "tags", &e->tags, &e->ntags, where, err);
+				rc = sqs_kv_read(o, "tags", &e->tags, &e->ntags, where, err);
 		}
 		free(where);
 		if (rc != 0)

@@ -173,6 +173,10 @@ struct lc_service {
 	 * save writes one JSON value of the whole state. */
 	int (*load)(void *state, fg_json, char **err);
 	void (*save)(void *state, struct fg_jw *);
+	/* Query protocol: writes the body of an error (code, message) when the service's shape is
+	 * not <ErrorResponse> (EC2: <Response><Errors>...); NULL for <ErrorResponse>. The core
+	 * sets the status and Content-Type. */
+	void (*query_error)(struct lc_request *, const char *code, const char *msg);
 };
 
 /* services.c: the table of services, in routing order. */

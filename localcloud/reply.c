@@ -130,6 +130,9 @@ error_write(struct lc_request *req, const struct lc_err *e, const char *msg)
 		fg_xml_elem(b, "HostId", req->id);
 		fg_buf_addstr(b, "</Error>");
 		lc_reply_header(req, "Content-Type", "application/xml");
+	} else if (req->svc && req->svc->query_error) {
+		req->svc->query_error(req, qcode, msg);
+		lc_reply_header(req, "Content-Type", "text/xml");
 	} else {
 		fg_buf_addf(b, "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"%s\"><Error>",
 		    req->svc && req->svc->xmlns ? req->svc->xmlns : "");

@@ -76,19 +76,6 @@ lc_params_free(struct lc_params *p)
 	p->n = p->cap = 0;
 }
 
-/* Value of a hex digit, or -1. */
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes one form component into b; -1 on a bad %-escape (its offset in *bad). */
 static int
 form_decode(struct fg_buf *b, const char *s, size_t len, size_t *bad)
@@ -97,8 +84,8 @@ form_decode(struct fg_buf *b, const char *s, size_t len, size_t *bad)
 	fg_buf_add(b, "", 0);
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '%') {
-			int hi = len - i >= 3 ? hexval(s[i + 1]) : -1;
-			int lo = len - i >= 3 ? hexval(s[i + 2]) : -1;
+			int hi = len - i >= 3 ? fg_hexval(s[i + 1]) : -1;
+			int lo = len - i >= 3 ? fg_hexval(s[i + 2]) : -1;
 
 			if (hi < 0 || lo < 0) {
 				*bad = i;

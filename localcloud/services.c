@@ -6,6 +6,7 @@
 
 const struct lc_service *const lc_services[] = {
 	&lc_svc_dynamodb,
+	&lc_svc_ec2,
 	&lc_svc_iam,
 	&lc_svc_s3,
 	&lc_svc_sns,

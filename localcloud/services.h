@@ -5,6 +5,7 @@
 #include "lc.h"
 
 extern const struct lc_service lc_svc_dynamodb; /* ddb_svc.c */
+extern const struct lc_service lc_svc_ec2; /* ec2.c */
 extern const struct lc_service lc_svc_iam; /* iam.c */
 extern const struct lc_service lc_svc_s3; /* s3_svc.c */
 extern const struct lc_service lc_svc_sns; /* sns.c */

@@ -8,17 +8,6 @@
 
 #define SNS_STATE_VERSION 1 /* bump when the layout below changes */
 
-/* Writes a key/value list as an object member. */
-static void
-kv_write(struct fg_jw *jw, const char *key, const struct sqs_kv *v, size_t n)
-{
-	fg_jw_key(jw, key);
-	fg_jw_obj(jw);
-	for (size_t i = 0; i < n; i++)
-		fg_jw_kstr(jw, v[i].key, v[i].value);
-	fg_jw_end_obj(jw);
-}
-
 /* Writes the whole SNS state. */
 void
 sns_state_save(void *arg, struct fg_jw *jw)
@@ -37,8 +26,8 @@ sns_state_save(void *arg, struct fg_jw *jw)
 		fg_jw_kstr(jw, "region", t->region);
 		fg_jw_kstr(jw, "name", t->name);
 		fg_jw_kint(jw, "created_ms", t->created_ms);
-		kv_write(jw, "attributes", t->attrs, t->nattrs);
-		kv_write(jw, "tags", t->tags, t->ntags);
+		sqs_kv_write(jw, "attributes", t->attrs, t->nattrs);
+		sqs_kv_write(jw, "tags", t->tags, t->ntags);
 		fg_jw_end_obj(jw);
 	}
 	fg_jw_end_arr(jw);
@@ -53,31 +42,11 @@ sns_state_save(void *arg, struct fg_jw *jw)
 		fg_jw_kstr(jw, "protocol", s->protocol);
 		fg_jw_kstr(jw, "endpoint", s->endpoint);
 		fg_jw_kstr(jw, "owner", s->owner);
-		kv_write(jw, "attributes", s->attrs, s->nattrs);
+		sqs_kv_write(jw, "attributes", s->attrs, s->nattrs);
 		fg_jw_end_obj(jw);
 	}
 	fg_jw_end_arr(jw);
 	fg_jw_end_obj(jw);
-}
-
-/* Reads an object of strings into a key/value list; -1 and *err when it is not one. */
-static int
-kv_read(fg_json o, const char *key, struct sqs_kv **v, size_t *n, const char *where, char **err)
-{
-	fg_json m = fg_json_get(o, key);
-
-	if (!YAJL_IS_OBJECT(m)) {
-		*err = fg_printf("%s: \"%s\" must be an object", where, key);
-		return -1;
-	}
-	for (size_t i = 0; i < fg_json_len(m); i++) {
-		if (fg_json_str(fg_json_at(m, i)) == NULL) {
-			*err = fg_printf("%s: %s.%s must be a string", where, key, fg_json_key(m, i));
-			return -1;
-		}
-		sqs_kv_set(v, n, fg_json_key(m, i), fg_json_str(fg_json_at(m, i)));
-	}
-	return 0;
 }
 
 /* The string members names (NULL-terminated) of o into out; -1 and *err when one is missing. */
@@ -111,8 +80,9 @@ load_topics(struct sns_state *st, fg_json topics, char **err)
 				*err = fg_printf("%s: \"created_ms\" must be an integer", where);
 			else {
 				t = sns_topic_add(st, v[0], v[1], v[2], created);
-				rc = kv_read(o, "attributes", &t->attrs, &t->nattrs, where, err) == 0 &&
-				    kv_read(o, "tags", &t->tags, &t->ntags, where, err) == 0 ? 0 : -1;
+				rc = sqs_kv_read(o, "attributes", &t->attrs, &t->nattrs, where,
+				    err) == 0 && sqs_kv_read(o, "tags", &t->tags, &t->ntags, where,
+				    err) == 0 ? 0 : -1;
 			}
 		}
 		free(where);
@@ -138,7 +108,7 @@ load_subs(struct sns_state *st, fg_json subs, char **err)
 
 		if (strings(o, names, v, where, err) == 0) {
 			s = sns_sub_add(st, v[0], v[1], v[2], v[3], v[4]);
-			rc = kv_read(o, "attributes", &s->attrs, &s->nattrs, where, err);
+			rc = sqs_kv_read(o, "attributes", &s->attrs, &s->nattrs, where, err);
 		}
 		free(where);
 		if (rc != 0)

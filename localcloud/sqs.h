@@ -193,6 +193,12 @@ int sqs_receipt_parse(const char *handle, char **arn, char *id, uint32_t *receip
 /* Persistence. */
 void sqs_state_save(void *, struct fg_jw *);
 int sqs_state_load(void *, fg_json, char **err);
+/* A key/value list as the object member key (also for the SNS and IAM state). */
+void sqs_kv_write(struct fg_jw *, const char *key, const struct sqs_kv *, size_t n);
+/* Reads the object member key of strings into a key/value list; -1 and *err naming where when
+ * it is not one. */
+int sqs_kv_read(fg_json, const char *key, struct sqs_kv **, size_t *, const char *where,
+    char **err);
 
 /* sqs_poll.c: long polling. */
 struct sqs_waiter;

@@ -10,9 +10,9 @@
 
 #define SQS_STATE_VERSION 1 /* bump when the layout below changes */
 
-/* Writes a key/value list as an object. */
-static void
-kv_write(struct fg_jw *jw, const char *key, const struct sqs_kv *v, size_t n)
+/* Writes a key/value list as an object member. */
+void
+sqs_kv_write(struct fg_jw *jw, const char *key, const struct sqs_kv *v, size_t n)
 {
 	fg_jw_key(jw, key);
 	fg_jw_obj(jw);
@@ -40,8 +40,8 @@ sqs_state_save(void *arg, struct fg_jw *jw)
 		fg_jw_kstr(jw, "region", q->region);
 		fg_jw_kint(jw, "created_ms", q->created_ms);
 		fg_jw_kint(jw, "modified_ms", q->modified_ms);
-		kv_write(jw, "attributes", q->attrs, q->nattrs);
-		kv_write(jw, "tags", q->tags, q->ntags);
+		sqs_kv_write(jw, "attributes", q->attrs, q->nattrs);
+		sqs_kv_write(jw, "tags", q->tags, q->ntags);
 		fg_jw_key(jw, "messages");
 		fg_jw_arr(jw);
 		for (struct sqs_msg *m = sqs_msg_next(q, NULL); m; m = sqs_msg_next(q, m)) {
@@ -86,6 +86,27 @@ need_int(fg_json o, const char *key, const char *where, char **err)
 	if ((fg_json_int(fg_json_get(o, key), &v) != 0 || v < 0) && *err == NULL)
 		*err = fg_printf("%s: \"%s\" must be a non-negative integer", where, key);
 	return v;
+}
+
+/* Reads an object of strings into a key/value list; -1 and *err when it is not one. */
+int
+sqs_kv_read(fg_json o, const char *key, struct sqs_kv **v, size_t *n, const char *where,
+    char **err)
+{
+	fg_json m = fg_json_get(o, key);
+
+	if (!YAJL_IS_OBJECT(m)) {
+		*err = fg_printf("%s: \"%s\" must be an object", where, key);
+		return -1;
+	}
+	for (size_t i = 0; i < fg_json_len(m); i++) {
+		if (fg_json_str(fg_json_at(m, i)) == NULL) {
+			*err = fg_printf("%s: %s.%s must be a string", where, key, fg_json_key(m, i));
+			return -1;
+		}
+		sqs_kv_set(v, n, fg_json_key(m, i), fg_json_str(fg_json_at(m, i)));
+	}
+	return 0;
 }
 
 /* Parses JSON text stored in a string member, for its MD5; NULL when absent. */

@@ -72,9 +72,9 @@ job_ref(void *arg, const char *lid, const char *attr)
 				return i < j->next_obs ? fg_json_get(j->ext_obs[i], attr) : NULL;
 	}
 	r = eproc_rec(j->p, lid);
-	if (r == NULL || r->gone || r->obs == NULL || r->physical == NULL)
+	if (r == NULL || r->gone || r->physical == NULL)
 		return NULL;
-	return fg_json_get(r->obs, attr);
+	return fg_json_get(rrec_obs(r), attr);
 }
 
 /* --- observation --- */
@@ -164,7 +164,7 @@ resolve_intent(struct job *j, struct rrec *r, const struct ptype *pt)
 	}
 	spec_init(&s, j, r, j->prio_read);
 	s.desired = o->desired;
-	s.observed = r->obs;
+	s.observed = rrec_obs(r);
 	j->pending++;
 	host_op_start(j->e->host, pt, OPK_READ, &s, on_resolved, on_resolved_physical, o);
 }
@@ -228,7 +228,7 @@ read_one(struct job *j, const struct ptype *pt, struct rrec *r, size_t ext)
 		s.prio = j->prio_read;
 	}
 	if (r != NULL)
-		s.observed = r->obs;
+		s.observed = rrec_obs(r);
 	j->pending++;
 	host_op_start(j->e->host, pt, OPK_READ, &s, on_read, NULL, o);
 }
@@ -385,6 +385,15 @@ struct step {
 	int changed;        /* a mutating call succeeded: compare again, fix up once */
 	int fixups;         /* updates made because AWS did not take everything at once */
 	int retire_then;    /* a delete step that first retires the old copy */
+	struct sched_bucket *gate; /* the place it holds, NULL for none */
+};
+
+/* A ready step waiting for a place at its service's gate. */
+struct admission {
+	struct job *j;
+	size_t idx;
+	struct sched_bucket *gate;
+	struct sched_wait *wait;
 };
 
 static void step_end(struct step *, int ok);
@@ -455,7 +464,7 @@ record_desired(struct step *s)
 	fg_jw_init(&w, 0);
 	fg_jw_value(&w, s->want);
 	free(r->props);
-	r->props = fg_jw_detach(&w);
+	r->props = fg_strdup(fg_jw_text(&w)); /* kept: no slack of the writer's buffer */
 	fg_jw_free(&w);
 	memcpy(r->hash, s->hash, sizeof(r->hash));
 	rrec_set(&r->region, d->region);
@@ -570,7 +579,7 @@ start_intent_op(struct step *s)
 
 	spec_init(&sp, s->j, r, s->j->prio_write);
 	sp.desired = s->want;
-	sp.observed = k == OPK_CREATE ? NULL : r->obs;
+	sp.observed = k == OPK_CREATE ? NULL : rrec_obs(r);
 	if (k == OPK_CREATE)
 		sp.physical = NULL;
 	host_op_start(s->j->e->host, s->pt, k, &sp, on_mutated, on_physical, s);
@@ -624,7 +633,7 @@ converge_decide(struct step *s)
 		write_intent(s, "create", RS_CREATING);
 		return;
 	}
-	if (r->obs == NULL && !s->read_first) {
+	if (r->obs_text == NULL && !s->read_first) {
 		struct op_spec sp;
 
 		s->read_first = 1;
@@ -633,7 +642,7 @@ converge_decide(struct step *s)
 		host_op_start(s->j->e->host, s->pt, OPK_READ, &sp, on_read_first, NULL, s);
 		return;
 	}
-	ndiff = props_diff(s->pt, s->want, r->obs, &names, &replace);
+	ndiff = props_diff(s->pt, s->want, rrec_obs(r), &names, &replace);
 	if (ndiff == 0) {
 		if (s->n->act == PA_NONE) {
 			s->j->unchanged++;
@@ -672,7 +681,8 @@ converge_decide(struct step *s)
 
 		s->n->act = PA_REPLACE;
 		record_desired(s);
-		if (s->pt->id_is_prop && json_equal(fg_json_get(s->want, id), fg_json_get(r->obs, id))) {
+		if (s->pt->id_is_prop &&
+		    json_equal(fg_json_get(s->want, id), fg_json_get(rrec_obs(r), id))) {
 			/* The same name cannot exist twice: delete first. */
 			write_intent(s, "delete", RS_DELETING);
 			return;
@@ -790,7 +800,7 @@ on_delete_intent(struct rrec *r, int ok, const char *err, void *arg)
 		return;
 	}
 	spec_init(&sp, s->j, r, s->j->prio_write);
-	sp.observed = r->obs;
+	sp.observed = rrec_obs(r);
 	host_op_start(s->j->e->host, s->pt, OPK_DELETE, &sp, on_deleted, NULL, s);
 }
 
@@ -812,9 +822,17 @@ delete_main(struct step *s)
 	rrec_save(s->j->e->rs, r, on_delete_intent, s);
 }
 
-/* Starts one step. */
+/* The record a retire or delete step works on: a retire's is its converge step's (plan_build
+ * puts converge steps first, in composition order). */
+static struct rrec *
+step_rec(const struct job *j, const struct pnode *n)
+{
+	return n->kind == N_RETIRE ? j->plan.v[n->res].rec : n->rec;
+}
+
+/* Starts one step, holding a place of gate (or none). */
 static void
-step_start(struct job *j, size_t idx)
+step_start(struct job *j, size_t idx, struct sched_bucket *gate)
 {
 	struct step *s = fg_calloc(1, sizeof(*s));
 	struct pnode *n = &j->plan.v[idx];
@@ -822,13 +840,14 @@ step_start(struct job *j, size_t idx)
 	s->j = j;
 	s->idx = idx;
 	s->n = n;
+	s->gate = gate;
 	n->state = NS_RUN;
 	j->pending++;
 	if (n->kind == N_CONVERGE) {
 		converge_start(s);
 		return;
 	}
-	s->rec = n->kind == N_RETIRE ? eproc_rec(j->p, j->p->comp->res[n->res].lid) : n->rec;
+	s->rec = step_rec(j, n);
 	s->pt = s->rec ? plugins_type(j->e->plugins, s->rec->type) : NULL;
 	if (s->rec == NULL || (n->kind == N_RETIRE && s->rec->retiring == NULL)) {
 		step_end(s, 1);
@@ -890,10 +909,93 @@ step_end(struct step *s, int ok)
 				j->ready[j->nready++] = n->succ[k];
 	} else
 		skip_after(j, s->idx);
+	if (s->gate != NULL)
+		sched_release(s->gate);
 	fg_json_free(s->want);
 	free(s);
 	j->pending--;
 	dispatch(j);
+}
+
+/* The gate of the service a step calls, or NULL when it calls none. */
+static struct sched_bucket *
+step_gate(const struct job *j, const struct pnode *n)
+{
+	const struct ptype *pt;
+	const char *region;
+
+	if (n->kind == N_CONVERGE) {
+		pt = j->p->comp->res[n->res].pt;
+		region = j->p->comp->res[n->res].region;
+	} else {
+		const struct rrec *r = step_rec(j, n);
+
+		if (r == NULL || (n->kind == N_RETIRE && r->retiring == NULL))
+			return NULL;
+		pt = plugins_type(j->e->plugins, r->type);
+		region = r->retiring != NULL ? r->retiring_region : r->region;
+	}
+	if (pt == NULL || pt->service == NULL)
+		return NULL;
+	return sched_gate(j->e->sched, j->p->account, region ? region : "", pt->service);
+}
+
+/* A step got its place. */
+static void
+on_admitted(void *arg)
+{
+	struct admission *a = arg;
+	struct job *j = a->j;
+	struct sched_bucket *gate = a->gate;
+	size_t idx = a->idx;
+
+	j->plan.v[idx].adm = NULL;
+	j->parked--;
+	free(a);
+	if (j->e->stopping) {
+		sched_release(gate);
+		dispatch(j);
+		return;
+	}
+	step_start(j, idx, gate);
+}
+
+/* Starts a ready step once its service's gate has a place: the steps of all jobs that wait
+ * for calls of one service stay within what its buckets can take, and their intents are
+ * written shortly before their calls. */
+static void
+step_admit(struct job *j, size_t idx)
+{
+	struct sched_bucket *gate = step_gate(j, &j->plan.v[idx]);
+	struct admission *a;
+
+	if (gate == NULL) {
+		step_start(j, idx, NULL);
+		return;
+	}
+	a = fg_calloc(1, sizeof(*a));
+	a->j = j;
+	a->idx = idx;
+	a->gate = gate;
+	j->plan.v[idx].adm = a;
+	j->parked++;
+	a->wait = sched_acquire(gate, j->prio_write, j->p->fid, on_admitted, a);
+}
+
+/* Drops the job's waits for places. */
+void
+job_unpark(struct job *j)
+{
+	for (size_t i = 0; i < j->plan.n && j->parked > 0; i++) {
+		struct admission *a = j->plan.v[i].adm;
+
+		if (a == NULL)
+			continue;
+		sched_cancel(a->wait);
+		free(a);
+		j->plan.v[i].adm = NULL;
+		j->parked--;
+	}
 }
 
 /* Starts the steps that are ready; finishes the job when every step ended. Steps that end at
@@ -907,16 +1009,25 @@ dispatch(struct job *j)
 	while (j->nready > 0 && !j->e->stopping) {
 		size_t idx = j->ready[--j->nready];
 
-		if (j->plan.v[idx].state == NS_WAIT)
-			step_start(j, idx);
+		if (j->plan.v[idx].state == NS_WAIT && j->plan.v[idx].adm == NULL)
+			step_admit(j, idx);
 	}
 	j->dispatching = 0;
-	if (j->pending > 0)
+	if (j->e->stopping)
+		job_unpark(j);
+	if (j->pending > 0 || j->parked > 0)
 		return;
 	if (j->e->stopping && j->left > 0)
 		job_finish(j, "stopped: the Conductor is shutting down");
 	else if (j->left == 0)
 		job_finish(j, NULL);
+}
+
+/* Starts what is ready (or ends a stopped job). */
+void
+job_dispatch(struct job *j)
+{
+	dispatch(j);
 }
 
 /* Runs the plan: the steps without dependencies first, in plan order. */

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "conductor.h"
 #include "fugue/broker.h"
@@ -125,9 +126,10 @@ on_hup(int signo, void *arg)
 	    (n->region == NULL) != (o->region == NULL) ||
 	    (n->region && strcmp(n->region, o->region) != 0) ||
 	    (n->endpoint == NULL) != (o->endpoint == NULL) ||
-	    (n->endpoint && strcmp(n->endpoint, o->endpoint) != 0))
-		log_warnx("SIGHUP: region, endpoint, prefix and plugin-dir change only at a "
-		    "restart");
+	    (n->endpoint && strcmp(n->endpoint, o->endpoint) != 0) ||
+	    n->max_connections != o->max_connections)
+		log_warnx("SIGHUP: region, endpoint, prefix, plugin-dir and max-connections change "
+		    "only at a restart");
 	config_free(n);
 	log_info("SIGHUP: settings reloaded from %s", o->file ? o->file : "defaults");
 	poller_wake(c->poller);
@@ -230,6 +232,29 @@ conductor_free(struct conductor *c)
 	config_cli_free(&c->cli);
 }
 
+/* Lets the process open as many descriptors as its hard limit allows (systemd's soft limit
+ * of 1024 is below a few endpoints' worth of max-connections); warns when that is still less
+ * than the connections to two endpoints need. */
+static void
+raise_fd_limit(rlim_t conns)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warn("raising the limit of open files to %llu",
+			    (unsigned long long)rl.rlim_max);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < 2 * conns + 64)
+		log_warnx("the limit of open files (%llu) is low for max-connections %llu: AWS "
+		    "calls may fail to connect (raise LimitNOFILE)", (unsigned long long)rl.rlim_cur,
+		    (unsigned long long)conns);
+}
+
 /* The program: 0 after a clean stop, 1 when boot or the engine failed, 2 on bad settings. */
 int
 conductor_main(int argc, char **argv)
@@ -267,8 +292,11 @@ conductor_main(int argc, char **argv)
 		setenv("AWS_ENDPOINT_URL", c.cfg->endpoint, 1);
 	if (c.cfg->region)
 		setenv("AWS_REGION", c.cfg->region, 1);
+	raise_fd_limit((rlim_t)c.cfg->max_connections);
 	c.loop = fg_loop_new();
 	fg_http_opts_default(&ho);
+	/* Hundreds of calls in flight to one endpoint are the point: the buckets pace them. */
+	ho.max_conns_per_host = (unsigned)c.cfg->max_connections;
 	c.http = fg_http_client_new(c.loop, &ho);
 	c.env = fg_aws_env_new(c.loop, c.http);
 	c.aws = fg_aws_new(c.loop, c.http, c.env, NULL);

@@ -30,6 +30,7 @@ struct config {
 	int64_t enforcement_interval; /* default of the property, seconds */
 	int64_t poll_wait;            /* WaitTimeSeconds of the request queue's long poll */
 	int64_t max_requests;         /* requests handled at once before polling pauses */
+	int64_t max_connections;      /* HTTP connections per endpoint (the pool cap) */
 	char **limits;                /* token bucket sizes, "sqs.write=50" */
 	size_t nlimits;
 };

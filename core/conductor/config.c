@@ -52,6 +52,8 @@ static const struct opt opts[] = {
 	    "log lines as text or JSON (auto: text on a tty)" },
 	{ "log-level", OPT_WORD, 0, 0, "warn|info|debug", "info", OFF(log_level), "LEVEL",
 	    "least important messages logged (debug: every subsystem unless --debug)" },
+	{ "max-connections", OPT_INT, 1, 65536, NULL, "512", OFF(max_connections), "N",
+	    "HTTP connections open at once to each AWS endpoint (more calls wait)" },
 	{ "max-requests", OPT_INT, 1, 10000, NULL, "100", OFF(max_requests), "N",
 	    "requests handled at once before polling pauses" },
 	{ "plugin-dir", OPT_STRING, 0, 0, NULL, CONDUCTOR_PLUGIN_DIR, OFF(plugin_dir), "DIRS",

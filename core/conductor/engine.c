@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <malloc.h>
 #include "engine_int.h"
 #include "http.h"
 #include "store.h"
@@ -38,6 +39,24 @@ engine_emit(struct engine *e, const char *fid, const char *kind, const char *fmt
 	fg_buf_free(&b);
 }
 
+/* Logs what the engine did since it started: AWS calls, table writes, the most at once. */
+static void
+log_stats(const struct engine *e)
+{
+	struct host_stats hs;
+	struct sched_stats ss;
+	uint64_t writes, wpeak;
+
+	host_stats(e->host, &hs);
+	sched_stats(e->sched, &ss);
+	rstore_stats(e->rs, &writes, &wpeak);
+	log_info("engine: %llu AWS calls (%llu retries, %llu throttled), at most %llu in flight; "
+	    "%llu table writes, at most %llu in flight", (unsigned long long)hs.calls,
+	    (unsigned long long)hs.retries, (unsigned long long)ss.throttled,
+	    (unsigned long long)hs.peak, (unsigned long long)writes, (unsigned long long)wpeak);
+}
+
+static void memlog(void *arg) { struct fg_timer **t = arg; struct mallinfo2 mi = mallinfo2(); log_info("MEM inuse %zu arena %zu", mi.uordblks, mi.arena); fg_timer_add(*t, 500); }
 /* --- processes --- */
 
 /* The process fid, or NULL. */
@@ -206,6 +225,7 @@ job_bury(struct job *j, struct rrec *r)
 static void
 job_free(struct job *j)
 {
+	job_unpark(j);
 	plan_free(&j->plan);
 	comp_free(j->comp);
 	for (size_t i = 0; i < j->next_obs; i++)
@@ -275,8 +295,13 @@ job_finish(struct job *j, const char *stop_reason)
 		engine_emit(e, p->fid, "job-finished", "enforce: %s", msg);
 	log_info("%s: %s: %s", p->fid, j->kind == J_APPLY ? "apply" : j->kind == J_KILL ? "kill" :
 	    j->kind == J_ENFORCE ? "enforce" : "recover", msg);
+	if (j->kind != J_ENFORCE)
+		log_stats(e);
 	if (p->job == j)
 		p->job = NULL;
+	/* Between jobs the records keep their observations as text only. */
+	for (size_t i = 0; i < p->nrecs; i++)
+		rrec_obs_drop(p->recs[i]);
 	if (j->kind == J_KILL && ok && !j->dry_run && p->nrecs == 0) {
 		/* Killed: nothing of the process is left to enforce. */
 		comp_free(p->comp);
@@ -403,6 +428,7 @@ engine_new(struct fg_loop *loop, struct fg_http_client *http, struct fg_aws_env 
 	e->event = cfg->event;
 	e->event_arg = cfg->event_arg;
 	e->stop_timer = fg_timer_new(loop, NULL, NULL);
+	{ static struct fg_timer *mt; mt = fg_timer_new(loop, memlog, &mt); fg_timer_add(mt, 500); }
 	log_info("engine: %zu plugins loaded, resources in %s%s", plugins_count(e->plugins),
 	    e->table, store ? "" : " (in memory only)");
 	return e;
@@ -658,7 +684,7 @@ engine_status(struct engine *e, const char *fid, struct fg_jw *w)
 		return -1;
 	fg_jw_arr(w);
 	for (size_t i = 0; i < p->nrecs; i++) {
-		const struct rrec *r = p->recs[i];
+		struct rrec *r = p->recs[i];
 
 		fg_jw_obj(w);
 		fg_jw_kstr(w, "logical_id", r->lid);
@@ -670,7 +696,13 @@ engine_status(struct engine *e, const char *fid, struct fg_jw *w)
 		fg_jw_key(w, "attributes");
 		if (r->obs != NULL)
 			fg_jw_value(w, r->obs);
-		else
+		else if (r->obs_text != NULL) {
+			/* Parsed for the reply only: idle records keep the text. */
+			fg_json v = rrec_obs(r);
+
+			fg_jw_value(w, v);
+			rrec_obs_drop(r);
+		} else
 			fg_jw_null(w);
 		fg_jw_end_obj(w);
 	}
@@ -731,6 +763,12 @@ engine_shutdown(struct engine *e, unsigned timeout_ms, engine_done_fn cb, void *
 		proc_next_job(p); /* answers the queued jobs */
 	}
 	host_cancel_all(e->host); /* the steps end, their results are written, jobs finish */
+	for (struct eproc *p = e->procs, *next; p != NULL; p = next) {
+		next = p->next;
+		/* A job whose steps all wait for their gates: nothing else would end it. */
+		if (p->job != NULL && p->job->parked > 0)
+			job_dispatch(p->job);
+	}
 	fg_timer_free(e->stop_timer);
 	e->stop_timer = fg_timer_new(e->loop, on_stop_poll, e);
 	fg_timer_add(e->stop_timer, 0);

@@ -39,6 +39,11 @@ const char *plugin_name(const struct plugin *);
 /* scheduler.c: token buckets with AIMD, priorities, fairness; enforcement timers. */
 enum prio { PRIO_USER, PRIO_REMEDY, PRIO_SWEEP }; /* user commands > remediation > sweeps */
 #define PRIO_N 3
+/* A burst from a full bucket restarts its refill this much later: AWS's bucket, full too,
+ * starts refilling only when the first call arrives (a connection and a TLS handshake after
+ * it left); a bucket refilling ahead of AWS's would see the calls it paces at the full rate
+ * throttled. */
+#define SCHED_SERVER_LAG_MS 20
 struct sched;
 struct sched_bucket;
 struct sched_wait;
@@ -57,6 +62,13 @@ struct sched_bucket *sched_bucket(struct sched *, const char *account, const cha
 struct sched_wait *sched_acquire(struct sched_bucket *, enum prio, const char *flow,
     void (*fn)(void *), void *arg);
 void sched_cancel(struct sched_wait *);
+/* The gate of the plan steps that call service in (account, region): sched_acquire on it
+ * runs fn once fewer than its capacity (the service's read and write bursts) hold a place;
+ * sched_release gives the place back. */
+struct sched_bucket *sched_gate(struct sched *, const char *account, const char *region,
+    const char *service);
+void sched_release(struct sched_bucket *);
+size_t sched_gate_inuse(const struct sched_bucket *);
 /* After each attempt: a throttling reply halves the bucket's rate (at most once a second);
  * other replies raise it again by a tenth of its configured rate per second. */
 void sched_feedback(struct sched_bucket *, int throttled);
@@ -103,6 +115,7 @@ struct host_stats {
 	uint64_t calls;   /* AWS calls sent by plugins */
 	uint64_t retries;
 	uint64_t inflight;
+	uint64_t peak;    /* the most calls in flight at once */
 	uint64_t ops;     /* operations in progress */
 };
 extern const struct fugue_host host_api;
@@ -160,7 +173,8 @@ struct rrec {
 	int64_t attempts;      /* failed attempts since the last success */
 	char *last_error;
 	char *props;           /* complete desired properties of the last intent (JSON) */
-	fg_json obs;           /* the last observation, NULL when unknown */
+	char *obs_text;        /* the last observation (JSON), NULL when unknown */
+	fg_json obs;           /* obs_text parsed: made by rrec_obs, dropped when a job ends */
 	char **deps;           /* logical ids it referenced when last applied */
 	size_t ndeps;
 	char *retiring;        /* a replaced resource's old physical id, to delete */
@@ -180,11 +194,17 @@ const char *rstatus_name(enum rstatus);
 struct rstore *rstore_new(struct fg_loop *, struct store *);
 void rstore_free(struct rstore *);
 size_t rstore_pending(const struct rstore *);
+/* Writes sent (puts and deletes), and the most in flight at once. */
+void rstore_stats(const struct rstore *, uint64_t *writes, uint64_t *peak);
 struct rrec *rrec_new(const char *fid, const char *lid, const char *type, const char *account);
 void rrec_free(struct rrec *);
 void rrec_set(char **field, const char *value);
 /* Keeps observed JSON text (NULL: unknown); -1 with *err when it does not parse. */
 int rrec_set_observed(struct rrec *, const char *json, char **err);
+/* The last observation parsed (kept until rrec_obs_drop), or NULL when unknown. At rest a
+ * record keeps only the text: a tree costs several times its size. */
+fg_json rrec_obs(struct rrec *);
+void rrec_obs_drop(struct rrec *);
 /* Writes the record as it is now; writes of one record are ordered, and a write asked for
  * while one is in flight carries the latest state. cb may be NULL. */
 void rrec_save(struct rstore *, struct rrec *, rrec_cb, void *arg);
@@ -248,6 +268,7 @@ struct pnode {
 	size_t capsucc;
 	size_t nwait;          /* steps this one still waits for */
 	enum nstate state;
+	struct admission *adm; /* ready, waiting for a place at its service's gate */
 };
 struct plan {
 	struct pnode *v;
@@ -312,6 +333,7 @@ struct job {
 	enum prio prio_read;
 	enum prio prio_write;
 	size_t pending;        /* observations, or steps running */
+	size_t parked;         /* steps waiting for their gate (broker.c) */
 	int dispatching;
 	struct plan plan;
 	size_t left;           /* steps not finished */
@@ -341,8 +363,14 @@ void engine_emit(struct engine *, const char *fid, const char *kind, const char 
 /* Observes the process's resources (resolving intents first), then calls job_observed. */
 void job_observe(struct job *);
 void job_observed(struct job *);
-/* Runs the plan's steps as their dependencies allow; job_finish when all ended. */
+/* Runs the plan's steps as their dependencies and the gates allow; job_finish when all
+ * ended. */
 void job_execute(struct job *);
+/* Starts what is ready, or finishes the job at shutdown (engine_shutdown: a job whose steps
+ * all wait for their gates has nothing else to wake it). */
+void job_dispatch(struct job *);
+/* Gives up the places the job's steps wait for (shutdown, job_free). */
+void job_unpark(struct job *);
 /* The value a reference names, as the job knows it now. */
 fg_json job_ref(void *job, const char *lid, const char *attr);
 

@@ -1169,7 +1169,8 @@ call_attempt(void *arg)
 		req.body_len = c->body.len ? c->body.len : 2;
 		break;
 	}
-	h->stats.inflight++;
+	if (++h->stats.inflight > h->stats.peak)
+		h->stats.peak = h->stats.inflight;
 	c->ac = fg_aws_send(h->aws, &req, on_aws, c);
 }
 

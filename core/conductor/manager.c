@@ -156,15 +156,47 @@ comp_external(const struct comp *c, const char *lid)
 	return NULL;
 }
 
-/* A deep copy of a parsed value. */
+/* A copy of what the engine reads of a composition: its hash, resources and externals,
+ * without their source locations (kept for as long as the process lives, they would be a
+ * third of it). */
 static fg_json
-json_copy(fg_json v)
+comp_copy(fg_json v)
 {
+	static const char *const keep[] = { "hash", "resources", "externals" };
 	struct fg_jw w;
 	fg_json c;
 
 	fg_jw_init(&w, 0);
-	fg_jw_value(&w, v);
+	fg_jw_obj(&w);
+	for (size_t k = 0; k < FG_ARRAY_LEN(keep); k++) {
+		fg_json m = fg_json_get(v, keep[k]);
+
+		if (m == NULL)
+			continue;
+		fg_jw_key(&w, keep[k]);
+		if (m->type != yajl_t_array) {
+			fg_jw_value(&w, m);
+			continue;
+		}
+		fg_jw_arr(&w);
+		for (size_t i = 0; i < fg_json_len(m); i++) {
+			fg_json item = fg_json_at(m, i);
+
+			if (item == NULL || item->type != yajl_t_object) {
+				fg_jw_value(&w, item);
+				continue;
+			}
+			fg_jw_obj(&w);
+			for (size_t j = 0; j < fg_json_len(item); j++)
+				if (strcmp(fg_json_key(item, j), "location") != 0) {
+					fg_jw_key(&w, fg_json_key(item, j));
+					fg_jw_value(&w, fg_json_at(item, j));
+				}
+			fg_jw_end_obj(&w);
+		}
+		fg_jw_end_arr(&w);
+	}
+	fg_jw_end_obj(&w);
 	c = json_from_writer(&w);
 	fg_jw_free(&w);
 	return c;
@@ -326,7 +358,7 @@ comp_new(const struct plugins *ps, fg_json composition, char **err)
 		return NULL;
 	}
 	c = fg_calloc(1, sizeof(*c));
-	c->root = json_copy(composition);
+	c->root = comp_copy(composition);
 	if (fg_json_str(fg_json_get(c->root, "hash")) != NULL)
 		c->hash = fg_strdup(fg_json_str(fg_json_get(c->root, "hash")));
 	res = fg_json_get(c->root, "resources");
@@ -481,14 +513,14 @@ predict(struct plan *p, const struct comp *c, size_t i, const char *fid, ref_fn 
 		free(missing);
 		return;
 	}
-	if (n->rec->obs == NULL) {
+	if (n->rec->obs_text == NULL) {
 		/* Never observed: the executor reads it first; nothing is known to change. */
 		fg_json_free(filled);
 		n->act = PA_NONE;
 		return;
 	}
 	want = desired_complete(r->pt, filled, fid, r->lid);
-	if (props_diff(r->pt, want, n->rec->obs, &names, &replace) > 0) {
+	if (props_diff(r->pt, want, rrec_obs(n->rec), &names, &replace) > 0) {
 		n->act = replace ? PA_REPLACE : PA_UPDATE;
 		n->why = names;
 	}

@@ -2,7 +2,8 @@
  * sized like AWS's own limits, with additive-increase/multiplicative-decrease on throttling;
  * waiting calls leave in priority order (user commands, remediation, sweeps) and round-robin
  * between processes within a priority. There is no worker pool: every call the buckets allow
- * is in flight at once. */
+ * is in flight at once. Gates, with the same order, bound the steps of plans in progress per
+ * service to what its buckets can take, so that the steps waiting for calls do not pile up. */
 #include "config.h"
 
 #include <stdio.h>
@@ -61,6 +62,8 @@ struct sched_bucket {
 	struct sched_bucket *next;
 	struct sched *s;
 	char *key;
+	size_t cap;           /* a gate: at most cap granted and not released; no tokens */
+	size_t inuse;
 	double cfg_rate;
 	double burst;
 	double rate;
@@ -191,17 +194,17 @@ sched_bucket(struct sched *s, const char *account, const char *region, const cha
 	return b;
 }
 
-/* Adds the tokens earned since the last refill. */
+/* Adds the tokens earned since the last refill (none before last_ms, which may be ahead). */
 static void
 refill(struct sched_bucket *b)
 {
 	uint64_t now = fg_mono_ms();
 
-	if (now > b->last_ms) {
-		b->tokens += (double)(now - b->last_ms) * b->rate / 1000.0;
-		if (b->tokens > b->burst)
-			b->tokens = b->burst;
-	}
+	if (now <= b->last_ms)
+		return;
+	b->tokens += (double)(now - b->last_ms) * b->rate / 1000.0;
+	if (b->tokens > b->burst)
+		b->tokens = b->burst;
 	b->last_ms = now;
 }
 
@@ -235,13 +238,22 @@ unlink_wait(struct sched_wait *w)
 	b->s->stats.waiting--;
 }
 
-/* Grants what the tokens allow, then sleeps until the next token. */
+/* Grants what the tokens (a gate: its free places) allow, then sleeps until the next token. */
 static void
 bucket_run(void *arg)
 {
 	struct sched_bucket *b = arg;
 	struct sched_wait *w;
 
+	if (b->cap > 0) {
+		while (b->inuse < b->cap && (w = next_wait(b)) != NULL) {
+			b->inuse++;
+			unlink_wait(w);
+			w->fn(w->arg);
+			free(w);
+		}
+		return; /* sched_release runs it again */
+	}
 	refill(b);
 	while ((w = next_wait(b)) != NULL && b->tokens >= 1.0) {
 		b->tokens -= 1.0;
@@ -251,7 +263,9 @@ bucket_run(void *arg)
 		free(w);
 	}
 	if (next_wait(b) != NULL && !fg_timer_pending(b->timer)) {
-		double ms = (1.0 - b->tokens) * 1000.0 / b->rate;
+		uint64_t now = fg_mono_ms();
+		double ms = (1.0 - b->tokens) * 1000.0 / b->rate +
+		    (double)(b->last_ms > now ? b->last_ms - now : 0);
 
 		fg_timer_add(b->timer, ms < 1 ? 1 : (uint64_t)ms);
 	}
@@ -267,6 +281,12 @@ sched_acquire(struct sched_bucket *b, enum prio prio, const char *flow, void (*f
 
 	if ((int)prio < 0 || prio >= PRIO_N)
 		prio = PRIO_SWEEP;
+	if (b->cap == 0 && next_wait(b) == NULL) {
+		/* The bucket was idle: when it is full, AWS's is too, and a burst starts now. */
+		refill(b);
+		if (b->tokens >= b->burst)
+			b->last_ms = fg_mono_ms() + SCHED_SERVER_LAG_MS;
+	}
 	TAILQ_FOREACH(f, &b->ring[prio], link)
 		if (strcmp(f->name, flow) == 0)
 			break;
@@ -296,6 +316,50 @@ sched_cancel(struct sched_wait *w)
 		return;
 	unlink_wait(w);
 	free(w);
+}
+
+/* The gate of the steps that call service in (account, region), made on first use: as
+ * many at once as the service's buckets hold (read and write bursts). */
+struct sched_bucket *
+sched_gate(struct sched *s, const char *account, const char *region, const char *service)
+{
+	char *key = fg_printf("gate/%s/%s/%s", account, region, service);
+	struct sched_bucket *b;
+
+	for (b = s->buckets; b != NULL; b = b->next)
+		if (strcmp(b->key, key) == 0) {
+			free(key);
+			return b;
+		}
+	b = fg_calloc(1, sizeof(*b));
+	b->s = s;
+	b->key = key;
+	b->cap = (size_t)(limit_for(s, service, 0)->burst + limit_for(s, service, 1)->burst);
+	b->cfg_rate = b->rate = 1;
+	for (int p = 0; p < PRIO_N; p++)
+		TAILQ_INIT(&b->ring[p]);
+	b->timer = fg_timer_new(s->loop, bucket_run, b);
+	b->next = s->buckets;
+	s->buckets = b;
+	log_debug("sched", "%s: %zu at once", key, b->cap);
+	return b;
+}
+
+/* A place of a gate is free again. */
+void
+sched_release(struct sched_bucket *b)
+{
+	if (b->inuse > 0)
+		b->inuse--;
+	if (next_wait(b) != NULL && !fg_timer_pending(b->timer))
+		fg_timer_add(b->timer, 0);
+}
+
+/* Places of a gate granted and not released. */
+size_t
+sched_gate_inuse(const struct sched_bucket *b)
+{
+	return b->inuse;
 }
 
 /* AIMD: halve on throttling (once a second at most), else climb back linearly. */

@@ -31,6 +31,8 @@ struct rstore {
 	struct fg_loop *loop;
 	struct store *store;
 	size_t pending;
+	uint64_t writes;
+	uint64_t peak;
 };
 
 /* The name of a status. */
@@ -66,6 +68,14 @@ size_t
 rstore_pending(const struct rstore *rs)
 {
 	return rs->pending;
+}
+
+/* Counters of the writes. */
+void
+rstore_stats(const struct rstore *rs, uint64_t *writes, uint64_t *peak)
+{
+	*writes = rs->writes;
+	*peak = rs->peak;
 }
 
 /* Sets a string field to a copy of value (NULL clears it). */
@@ -127,6 +137,7 @@ rrec_free(struct rrec *r)
 	free(r->token);
 	free(r->last_error);
 	free(r->props);
+	free(r->obs_text);
 	fg_json_free(r->obs);
 	for (size_t i = 0; i < r->ndeps; i++)
 		free(r->deps[i]);
@@ -136,7 +147,7 @@ rrec_free(struct rrec *r)
 	free(r);
 }
 
-/* Keeps the observation; -1 with *err when it is not JSON. */
+/* Keeps the observation, text and tree; -1 with *err when it is not JSON. */
 int
 rrec_set_observed(struct rrec *r, const char *json, char **err)
 {
@@ -147,7 +158,31 @@ rrec_set_observed(struct rrec *r, const char *json, char **err)
 		return -1;
 	fg_json_free(r->obs);
 	r->obs = v;
+	rrec_set(&r->obs_text, json);
 	return 0;
+}
+
+/* The observation parsed, from the text when the tree was dropped. */
+fg_json
+rrec_obs(struct rrec *r)
+{
+	char *err = NULL;
+
+	if (r->obs == NULL && r->obs_text != NULL &&
+	    (r->obs = fg_json_parse(r->obs_text, strlen(r->obs_text), &err)) == NULL) {
+		/* rrec_set_observed checked it: not reached. */
+		log_warnx("%s %s: observed: %s", r->fid, r->lid, err);
+		free(err);
+	}
+	return r->obs;
+}
+
+/* Frees the parsed observation (the text stays). */
+void
+rrec_obs_drop(struct rrec *r)
+{
+	fg_json_free(r->obs);
+	r->obs = NULL;
 }
 
 /* Writes the record's item attributes (without ver). */
@@ -167,15 +202,7 @@ rrec_write(struct fg_jw *w, const struct rrec *r)
 	av_n(w, "attempts", r->attempts);
 	av_s(w, "last_error", r->last_error);
 	av_s(w, "props", r->props);
-	if (r->obs != NULL) {
-		/* Kept parsed only (memory): written out again here. */
-		struct fg_jw o;
-
-		fg_jw_init(&o, 0);
-		fg_jw_value(&o, r->obs);
-		av_s(w, "observed", fg_jw_text(&o));
-		fg_jw_free(&o);
-	}
+	av_s(w, "observed", r->obs_text);
 	av_s(w, "retiring", r->retiring);
 	av_s(w, "retiring_region", r->retiring_region);
 	if (r->ndeps > 0) {
@@ -232,6 +259,7 @@ rrec_read(fg_json item, char **err)
 		*err = fg_printf("resource %s/%s: observed: %s", fid, lid, perr);
 		free(perr);
 	}
+	rrec_obs_drop(r);
 	if (*err == NULL && deps != NULL) {
 		fg_json d = fg_json_parse(deps, strlen(deps), &perr);
 
@@ -368,7 +396,9 @@ write_start(struct rstore *rs, struct rrec *r)
 
 	r->queued = NULL;
 	r->inflight = w;
-	rs->pending++;
+	rs->writes++;
+	if (++rs->pending > rs->peak)
+		rs->peak = rs->pending;
 	if (rs->store == NULL) {
 		w->timer = fg_timer_new(rs->loop, on_memory, w);
 		fg_timer_add(w->timer, 0);

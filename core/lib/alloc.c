@@ -62,12 +62,22 @@ fg_strndup(const char *s, size_t n)
 char *
 fg_printf(const char *fmt, ...)
 {
-	struct fg_buf b;
 	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = fg_vprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* Formats a va_list into a new string. */
+char *
+fg_vprintf(const char *fmt, va_list ap)
+{
+	struct fg_buf b;
 
 	fg_buf_init(&b);
-	va_start(ap, fmt);
 	fg_buf_vaddf(&b, fmt, ap);
-	va_end(ap);
 	return fg_buf_detach(&b);
 }

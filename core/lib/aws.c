@@ -162,18 +162,15 @@ call_fail(struct fg_aws_call *call, enum fg_err_class cls, const char *code, con
     ...)
 {
 	struct fg_awserr e;
-	struct fg_buf b;
 	va_list ap;
 
 	memset(&e, 0, sizeof(e));
 	e.cls = cls;
 	e.fault = FG_FAULT_SENDER;
 	e.code = fg_strdup(code);
-	fg_buf_init(&b);
 	va_start(ap, fmt);
-	fg_buf_vaddf(&b, fmt, ap);
+	e.message = fg_vprintf(fmt, ap);
 	va_end(ap);
-	e.message = fg_buf_detach(&b);
 	log_debug("aws", "%s %s %s: %s: %s", call->method, call->service, call->what, code,
 	    e.message);
 	call_finish(call, NULL, &e, NULL, NULL);
@@ -321,16 +318,6 @@ call_prepare(struct fg_aws_call *call, const char *region)
 	return 0;
 }
 
-/* Says whether len bytes of s are only white space. */
-static int
-blank(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
-			return 0;
-	return 1;
-}
-
 /* Parses a successful reply's body by protocol; on a body that does not parse, turns *e into
  * a MalformedReply error. */
 static void
@@ -342,7 +329,7 @@ parse_reply(const struct fg_aws_call *call, const struct fg_http_response *resp,
 
 	*xml = NULL;
 	*json = NULL;
-	if (resp->body.len == 0 || blank(resp->body.data, resp->body.len))
+	if (resp->body.len == 0 || fg_awserr_blank(resp->body.data, resp->body.len))
 		return;
 	if (call->proto == FG_PROTO_JSON)
 		*json = fg_json_parse(resp->body.data, resp->body.len, &perr);

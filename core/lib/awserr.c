@@ -45,8 +45,8 @@ static const char *const transport_codes[] = {
 };
 
 /* Returns whether len bytes of s are only white space. */
-static int
-blank(const char *s, size_t len)
+int
+fg_awserr_blank(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
@@ -213,7 +213,7 @@ fg_awserr_parse(struct fg_awserr *e, enum fg_aws_proto proto, int status,
 	e->transport = FG_HTTP_OK;
 	if (h == NULL)
 		h = &none;
-	if (body != NULL && !blank(body, len)) {
+	if (body != NULL && !fg_awserr_blank(body, len)) {
 		if (proto == FG_PROTO_JSON)
 			parse_json(e, body, len, &perr);
 		else

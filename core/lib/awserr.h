@@ -52,6 +52,8 @@ void fg_awserr_parse(struct fg_awserr *e, enum fg_aws_proto, int status,
 /* Fills *e for a request that got no reply. */
 void fg_awserr_transport(struct fg_awserr *e, enum fg_http_err, const char *msg);
 void fg_awserr_free(struct fg_awserr *e);
+/* Whether len bytes of a reply body are only white space (nothing to parse). */
+int fg_awserr_blank(const char *s, size_t len);
 /* "NoSuchBucket: The specified bucket does not exist (HTTP 404, not-found, request ID X)";
  * caller frees. */
 char *fg_awserr_describe(const struct fg_awserr *e);

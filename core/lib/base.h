@@ -19,6 +19,7 @@ void *fg_realloc(void *, size_t);
 char *fg_strdup(const char *);
 char *fg_strndup(const char *, size_t);
 char *fg_printf(const char *, ...) FG_PRINTF(1, 2);
+char *fg_vprintf(const char *, va_list) FG_PRINTF(1, 0);
 
 /* buf.c */
 struct fg_buf {
@@ -70,6 +71,8 @@ int fg_url_default_port(const struct fg_url *);
 void fg_uri_encode(struct fg_buf *, const char *s, size_t len, int keep_slash);
 /* Decodes %XX (and '+' as space when plus_space); returns NULL on a bad escape. */
 char *fg_uri_decode(const char *s, size_t len, int plus_space);
+/* The value of one hex digit (either case), or -1. */
+int fg_hexval(char c);
 
 /* log.c: text on a tty, JSON lines otherwise; debug per subsystem. */
 enum fg_log_format { FG_LOG_AUTO, FG_LOG_TEXT, FG_LOG_JSON };

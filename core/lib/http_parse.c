@@ -71,15 +71,12 @@ fail(struct fg_http_parser *p, enum fg_http_err err, const char *fmt, ...) FG_PR
 static enum fg_http_parse_state
 fail(struct fg_http_parser *p, enum fg_http_err err, const char *fmt, ...)
 {
-	struct fg_buf b;
 	va_list ap;
 
-	fg_buf_init(&b);
-	va_start(ap, fmt);
-	fg_buf_vaddf(&b, fmt, ap);
-	va_end(ap);
 	free(p->errmsg);
-	p->errmsg = fg_buf_detach(&b);
+	va_start(ap, fmt);
+	p->errmsg = fg_vprintf(fmt, ap);
+	va_end(ap);
 	p->err = err;
 	p->state = HP_ERROR;
 	return FG_HP_ERROR;

@@ -130,13 +130,9 @@ call_done(struct imds_call *c, const char *body, size_t len, const char *fmt, ..
 	va_list ap;
 
 	if (fmt != NULL) {
-		struct fg_buf b;
-
-		fg_buf_init(&b);
 		va_start(ap, fmt);
-		fg_buf_vaddf(&b, fmt, ap);
+		err = fg_vprintf(fmt, ap);
 		va_end(ap);
-		err = fg_buf_detach(&b);
 	}
 	call_free(c);
 	cb(err, body, len, arg);

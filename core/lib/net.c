@@ -109,15 +109,14 @@ reportf(struct fg_net_conn *c, enum fg_http_err err, const char *fmt, ...) FG_PR
 static void
 reportf(struct fg_net_conn *c, enum fg_http_err err, const char *fmt, ...)
 {
-	struct fg_buf b;
 	va_list ap;
+	char *msg;
 
-	fg_buf_init(&b);
 	va_start(ap, fmt);
-	fg_buf_vaddf(&b, fmt, ap);
+	msg = fg_vprintf(fmt, ap);
 	va_end(ap);
-	report(c, err, b.data);
-	fg_buf_free(&b);
+	report(c, err, msg);
+	free(msg);
 }
 
 /* Creates a TLS client context; see net.h. */

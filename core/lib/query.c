@@ -53,14 +53,13 @@ fg_query_add(struct fg_query *q, const char *key, const char *value)
 void
 fg_query_addf(struct fg_query *q, const char *key, const char *fmt, ...)
 {
-	struct fg_buf b;
 	va_list ap;
+	char *v;
 
-	fg_buf_init(&b);
 	va_start(ap, fmt);
-	fg_buf_vaddf(&b, fmt, ap);
+	v = fg_vprintf(fmt, ap);
 	va_end(ap);
-	query_take(q, fg_strdup(key), fg_buf_detach(&b));
+	query_take(q, fg_strdup(key), v);
 }
 
 /* Appends key with an integer value. */
@@ -99,16 +98,15 @@ fg_query_get(const struct fg_query *q, const char *key)
 const char *
 fg_query_getf(const struct fg_query *q, const char *fmt, ...)
 {
-	struct fg_buf b;
 	const char *v;
 	va_list ap;
+	char *key;
 
-	fg_buf_init(&b);
 	va_start(ap, fmt);
-	fg_buf_vaddf(&b, fmt, ap);
+	key = fg_vprintf(fmt, ap);
 	va_end(ap);
-	v = fg_query_get(q, b.data);
-	fg_buf_free(&b);
+	v = fg_query_get(q, key);
+	free(key);
 	return v;
 }
 

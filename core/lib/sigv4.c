@@ -61,16 +61,13 @@ static unsigned long key_cache_hits, key_cache_misses;
 void
 sigv4_seterr(char **err, const char *fmt, ...)
 {
-	struct fg_buf b;
 	va_list ap;
 
 	if (err == NULL)
 		return;
-	fg_buf_init(&b);
 	va_start(ap, fmt);
-	fg_buf_vaddf(&b, fmt, ap);
+	*err = fg_vprintf(fmt, ap);
 	va_end(ap);
-	*err = fg_buf_detach(&b);
 }
 
 /* Quotes up to max bytes of s for a message, escaping what is not printable; caller frees. */

@@ -113,8 +113,8 @@ fg_uri_encode(struct fg_buf *b, const char *s, size_t len, int keep_slash)
 }
 
 /* Returns the value of one hex digit, or -1. */
-static int
-hexval(char c)
+int
+fg_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -140,8 +140,8 @@ fg_uri_decode(const char *s, size_t len, int plus_space)
 				fg_buf_free(&b);
 				return NULL;
 			}
-			hi = hexval(s[i + 1]);
-			lo = hexval(s[i + 2]);
+			hi = fg_hexval(s[i + 1]);
+			lo = fg_hexval(s[i + 2]);
 			if (hi < 0 || lo < 0) {
 				fg_buf_free(&b);
 				return NULL;

@@ -370,7 +370,8 @@ wait_then_describe(struct tbl *t, const char *state)
 	unsigned d = t->delay_ms ? t->delay_ms : FIRST_POLL_MS;
 
 	if (t->waited_ms >= MAX_WAIT_MS) {
-		pbuf_addf(&m, "table %s is still %s after %u s", t->name, state, t->waited_ms / 1000);
+		pbuf_addf(&m, "table %s is still %s after %u s", t->name, state,
+		    t->waited_ms / 1000);
 		t->done(t, FUGUE_E_RETRYABLE, NULL, m.s);
 		pbuf_free(&m);
 		return;

@@ -287,16 +287,14 @@ void
 table_create_body(const struct fugue_host *h, struct fugue_json *w,
     const struct fugue_value *desired)
 {
+	/* DynamoDB itself refuses ProvisionedThroughput without PROVISIONED, and the reverse. */
 	static const char *const members[] = { "TableName", "AttributeDefinitions", "KeySchema",
-		"BillingMode", "StreamSpecification", "SSESpecification", "TableClass",
-		"DeletionProtectionEnabled", "Tags" };
-	int provisioned = strcmp(str_or(h, desired, "BillingMode", PROVISIONED), PROVISIONED) == 0;
+		"BillingMode", "ProvisionedThroughput", "StreamSpecification", "SSESpecification",
+		"TableClass", "DeletionProtectionEnabled", "Tags" };
 
 	h->j_obj(w);
 	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
 		copy_member(h, w, desired, members[i]);
-	if (provisioned)
-		copy_member(h, w, desired, "ProvisionedThroughput");
 	/* DynamoDB refuses an empty index list. */
 	if (h->v_len(desired, "GlobalSecondaryIndexes") > 0)
 		copy_member(h, w, desired, "GlobalSecondaryIndexes");
@@ -438,6 +436,10 @@ step_billing(const struct fugue_host *h, struct fugue_json *w,
 		const struct fugue_value *wx = index_named(h, want_ix, h->v_str(ix, "IndexName"));
 
 		nix += wx != NULL && (switching || throughput_differs(h, wx, ix));
+	}
+	if (!to_prov && h->v_get(desired, "ProvisionedThroughput") != NULL) {
+		*what = pdup("ProvisionedThroughput goes with BillingMode PROVISIONED only");
+		return -1;
 	}
 	if (!switching && !table_pt && nix == 0)
 		return 0;

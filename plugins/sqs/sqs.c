@@ -267,6 +267,7 @@ on_attributes(struct preq *r, const struct fugue_reply *rep)
 	const struct fugue_host *h = r->h;
 	const struct fugue_xml *a;
 	const char *name = strrchr(q->url, '/');
+	struct fugue_call *c;
 	char *msg;
 
 	if (h->r_status(rep) != FUGUE_OK) {
@@ -300,7 +301,9 @@ on_attributes(struct preq *r, const struct fugue_reply *rep)
 		} else if ((at = attr_find(n)) != NULL)
 			write_attr(h, q->w, at, v);
 	}
-	preq_send(r, sqs_call(r, "ListQueueTags", q->url), on_tags);
+	c = sqs_call(r, "ListQueueTags", q->url);
+	h->call_read_only(c);
+	preq_send(r, c, on_tags);
 }
 
 /* Starts reading the queue at q->url. */

@@ -176,6 +176,36 @@ lcb_stop(struct lcb *b)
 	waitpid(b->pid, &status, 0);
 }
 
+/* Starts the server for "NAME [--data]": in a new temporary directory with --data. */
+const char *
+lcb_start_args(struct lcb *b, int argc, char **argv, const char *bin, char *tmpl,
+    unsigned conns)
+{
+	const char *dir = argc > 1 && strcmp(argv[1], "--data") == 0 ? tmpl : NULL;
+
+	if (dir && mkdtemp(tmpl) == NULL)
+		fatal("mkdtemp");
+	lcb_start(b, bin, dir, conns);
+	return dir;
+}
+
+/* Stops the server and removes its temporary directory. */
+unsigned
+lcb_finish(struct lcb *b, const char *dir)
+{
+	unsigned failed = 0;
+
+	lcb_stop(b);
+	if (dir) {
+		char *cmd = fg_printf("rm -rf '%s'", dir);
+
+		if (system(cmd) != 0)
+			failed++;
+		free(cmd);
+	}
+	return failed;
+}
+
 /* The server's resident set size in KiB. */
 long
 lcb_rss_kib(const struct lcb *b)

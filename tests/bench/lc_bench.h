@@ -28,6 +28,12 @@ struct lcb {
 /* Starts bin (--port 0, then --data DIR, or --memory when dir is NULL) and a client. */
 void lcb_start(struct lcb *, const char *bin, const char *dir, unsigned conns);
 void lcb_stop(struct lcb *);
+/* lcb_start for a benchmark run as "NAME [--data]": with --data in argv[1], a new directory made
+ * from the mkdtemp template tmpl, which it returns; NULL (--memory) without. */
+const char *lcb_start_args(struct lcb *, int argc, char **argv, const char *bin, char *tmpl,
+    unsigned conns);
+/* lcb_stop, then removes dir unless NULL; returns 1 when that fails, else 0. */
+unsigned lcb_finish(struct lcb *, const char *dir);
 /* Runs want calls with conc in flight; prints a line of figures under name (none when NULL).
  * Returns the number of failed calls (transport errors or a status other than 200). */
 unsigned lcb_phase(struct lcb *, lcb_build_fn, void *arg, unsigned want, unsigned conc,

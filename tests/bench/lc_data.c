@@ -84,19 +84,17 @@ put_object(unsigned n, struct lcb_call *c, void *arg)
 int
 main(int argc, char **argv)
 {
-	int use_data = argc > 1 && strcmp(argv[1], "--data") == 0;
-	char dir[] = "/tmp/bench-lc-data-XXXXXX", object[OBJECT_SIZE + 1];
+	char tmpl[] = "/tmp/bench-lc-data-XXXXXX", object[OBJECT_SIZE + 1];
+	const char *dir;
 	unsigned failed = 0;
 	struct lcb b;
 
-	if (use_data && mkdtemp(dir) == NULL)
-		fatal("mkdtemp");
 	memset(object, 'o', OBJECT_SIZE);
 	object[OBJECT_SIZE] = 0;
-	lcb_start(&b, getenv("LOCALCLOUD") ? getenv("LOCALCLOUD") : LOCALCLOUD_BIN,
-	    use_data ? dir : NULL, CONCURRENCY);
+	dir = lcb_start_args(&b, argc, argv, getenv("LOCALCLOUD") ? getenv("LOCALCLOUD") :
+	    LOCALCLOUD_BIN, tmpl, CONCURRENCY);
 	printf("bench-lc-data: localcloud %s, %d keep-alive connections\n",
-	    use_data ? "--data (files)" : "--memory", CONCURRENCY);
+	    dir ? "--data (files)" : "--memory", CONCURRENCY);
 	if (lcb_phase(&b, create_table, NULL, 1, 1, NULL) || lcb_phase(&b, create_bucket, NULL, 1, 1,
 	    NULL))
 		fatalx("bench-lc-data: setup failed");
@@ -105,13 +103,6 @@ main(int argc, char **argv)
 	failed += lcb_phase(&b, get_item, NULL, REQUESTS, CONCURRENCY, "DynamoDB GetItem");
 	failed += lcb_phase(&b, put_object, object, REQUESTS, CONCURRENCY, "S3 PutObject (1 KiB)");
 	printf("localcloud RSS after the runs: %ld KiB\n", lcb_rss_kib(&b));
-	lcb_stop(&b);
-	if (use_data) {
-		char *cmd = fg_printf("rm -rf '%s'", dir);
-
-		if (system(cmd) != 0)
-			failed++;
-		free(cmd);
-	}
+	failed += lcb_finish(&b, dir);
 	return failed ? 1 : 0;
 }

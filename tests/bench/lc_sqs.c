@@ -6,8 +6,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "lc_bench.h"
 
@@ -73,17 +71,14 @@ receive(unsigned n, struct lcb_call *c, void *arg)
 int
 main(int argc, char **argv)
 {
-	int use_data = argc > 1 && strcmp(argv[1], "--data") == 0;
-	char dir[] = "/tmp/bench-lc-sqs-XXXXXX";
+	char tmpl[] = "/tmp/bench-lc-sqs-XXXXXX";
 	const char *bin = getenv("LOCALCLOUD") ? getenv("LOCALCLOUD") : LOCALCLOUD_BIN;
 	unsigned failed = 0;
 	struct lcb b;
+	const char *dir = lcb_start_args(&b, argc, argv, bin, tmpl, CONCURRENCY);
 
-	if (use_data && mkdtemp(dir) == NULL)
-		fatal("mkdtemp");
-	lcb_start(&b, bin, use_data ? dir : NULL, CONCURRENCY);
 	printf("bench-lc-sqs: localcloud %s, %d connections kept alive\n",
-	    use_data ? "--data (files)" : "--memory", CONCURRENCY);
+	    dir ? "--data (files)" : "--memory", CONCURRENCY);
 	if (lcb_phase(&b, create_queue, NULL, 1, 1, NULL) != 0)
 		fatalx("CreateQueue failed");
 	failed += lcb_phase(&b, send_query, NULL, REQUESTS, CONCURRENCY, "SQS SendMessage (query)");
@@ -91,13 +86,6 @@ main(int argc, char **argv)
 	failed += lcb_phase(&b, receive, NULL, REQUESTS / 10, CONCURRENCY,
 	    "SQS ReceiveMessage (10 each)");
 	printf("localcloud RSS after %d messages: %ld KiB\n", 2 * REQUESTS, lcb_rss_kib(&b));
-	lcb_stop(&b);
-	if (use_data) {
-		char *cmd = fg_printf("rm -rf '%s'", dir);
-
-		if (system(cmd) != 0)
-			failed++;
-		free(cmd);
-	}
+	failed += lcb_finish(&b, dir);
 	return failed ? 1 : 0;
 }

@@ -4,56 +4,13 @@ compiles examples/queues-and-buckets.lw, uploads it and starts a process that st
 Running; --json gives the Conductor's result; history lists the jobs; kill --dry-run changes
 nothing; kill -y removes the process; two CLIs at once each get their own reply; a stopped
 Conductor means exit 4 with a clear message; and no reply queue is left behind."""
-import json
 import os
-import shutil
-import subprocess
-import tempfile
 import threading
 
-from conductor import REGION, Conductor, Localcloud, check, eventually
+from conductor import TOP, Cli, Conductor, Localcloud, check, eventually
 
 PREFIX = "cli%d-" % os.getpid()
-FUGUE = os.environ.get("FUGUE", "fugue")
-TOP = os.environ.get("TOP_SRCDIR",
-                     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 EXAMPLE = os.path.join(TOP, "examples", "queues-and-buckets.lw")
-
-
-class Cli:
-    """The fugue binary in a scratch HOME and working directory."""
-
-    def __init__(self, cloud):
-        self.dir = tempfile.mkdtemp(prefix="fugue-cli-test.")
-        self.home = os.path.join(self.dir, "home")
-        os.mkdir(self.home)
-        self.env = dict(os.environ)
-        self.env.update(HOME=self.home, AWS_ACCESS_KEY_ID="AKIDLOCALCLOUD",
-                        AWS_SECRET_ACCESS_KEY="localcloud-secret",
-                        AWS_EC2_METADATA_DISABLED="true", TZ="UTC",
-                        LUDWIG_PATH=os.path.join(TOP, "lib", "ludwig"),
-                        FUGUE_SCHEMA_PATH=os.path.join(TOP, "plugins"))
-        for var in ("AWS_REGION", "AWS_DEFAULT_REGION", "FUGUE_REGION", "FUGUE_ENDPOINT",
-                    "FUGUE_PREFIX", "FUGUE_TIMEOUT", "FUGUE_PROFILE"):
-            self.env.pop(var, None)
-
-    def run(self, *args, want=0, env=None):
-        """Runs fugue; checks its exit status; returns (stdout, stderr)."""
-        e = dict(self.env)
-        e.update(env or {})
-        p = subprocess.run([FUGUE] + list(args), cwd=self.dir, env=e, capture_output=True,
-                           text=True, stdin=subprocess.DEVNULL, timeout=60)
-        check(p.returncode == want, "fugue %s: exit %d, want %d\nstdout: %s\nstderr: %s" %
-              (" ".join(args), p.returncode, want, p.stdout, p.stderr))
-        return p.stdout, p.stderr
-
-    def json(self, *args, want=0):
-        """Runs fugue --json; returns the parsed output."""
-        return json.loads(self.run("--json", *args, want=want)[0])
-
-    def close(self):
-        """Removes the scratch directory."""
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def reply_queues(cloud):
@@ -63,16 +20,12 @@ def reply_queues(cloud):
 
 
 def main():
-    if not os.access(FUGUE, os.X_OK):
-        print("SKIP: no fugue binary at %s" % FUGUE)
-        raise SystemExit(77)
+    cli = Cli()
     cloud = Localcloud()
     c = Conductor(cloud, PREFIX)
-    cli = Cli(cloud)
     try:
         c.start()
-        out, _ = cli.run("init", "-y", "--region", REGION, "--endpoint", cloud.url, "--prefix",
-                         PREFIX, "--secret-file", c.secret_file)
+        out = cli.init(c)
         check("fugue.yaml" in out, "init: %r" % out)
         check(os.stat(os.path.join(cli.home, ".fugue", "fugue-credentials")).st_mode & 0o777
               == 0o600, "credentials file mode")

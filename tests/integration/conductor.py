@@ -1,16 +1,20 @@
 """conductor.py: the harness of the Conductor's integration scenarios: fugue-localcloud on a
-free port with state in memory, fugue-conductor against it with a private name prefix, and a
-client that signs requests as the CLI does (doc/protocol.md) and waits for its replies."""
+free port with state in memory (and its fault rules), fugue-conductor against it with a private
+name prefix, a client that signs requests as the CLI does (doc/protocol.md) and waits for its
+replies, the real fugue CLI in a scratch home, and Debian's AWS CLI to look at localcloud."""
 import datetime
 import hashlib
 import hmac
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 
 ACCESS_KEY = "AKIDLOCALCLOUD"
@@ -66,6 +70,11 @@ def conforms(validator, doc, what):
 
 LOCALCLOUD = os.environ.get("LOCALCLOUD", "fugue-localcloud")
 CONDUCTOR = os.environ.get("CONDUCTOR", "fugue-conductor")
+FUGUE = os.environ.get("FUGUE", "fugue")
+TOP = os.environ.get("TOP_SRCDIR",
+                     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+# Debian's AWS CLI: the `aws` on PATH may be another (a pyenv shim).
+AWS = "/usr/bin/aws"
 PLUGIN_DIR = os.environ.get("PLUGIN_DIR", "")
 SCHEMA_DIR = os.environ.get("SCHEMA_DIR", "")
 
@@ -100,11 +109,104 @@ class Localcloud:
                             aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
                             config=Config(retries={"total_max_attempts": 1}))
 
+    def faults(self, rules):
+        """Replaces the fault rules (latency, throttling, errors; [] removes them all)."""
+        req = urllib.request.Request(self.url + "/_localcloud/faults", method="PUT",
+                                     data=json.dumps(rules).encode())
+        with urllib.request.urlopen(req, timeout=10) as r:
+            check(r.status in (200, 204), "faults: HTTP %d" % r.status)
+
     def stop(self):
         """Stops the server."""
         self.proc.terminate()
         self.proc.wait(timeout=10)
         self.proc.stdout.close()
+
+
+# Runs the AWS CLI's commands (JSON lists of arguments, one a line) in one process: the
+# driver /usr/bin/aws runs, made once (an aws process costs half a second of CPU, a command
+# here about 15 ms). Answers [exit status, stdout, stderr] as one JSON line each.
+_AWS_BATCH = r"""
+import contextlib, io, json, sys
+import awscli.clidriver
+driver = awscli.clidriver.create_clidriver()
+for line in sys.stdin:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            rc = driver.main(json.loads(line))
+        except SystemExit as e:
+            rc = e.code if isinstance(e.code, int) else 255
+    print(json.dumps([rc, out.getvalue(), err.getvalue()]), flush=True)
+"""
+
+
+class AwsCli:
+    """Debian's AWS CLI (/usr/bin/aws, awscli 2.9, which ignores AWS_ENDPOINT_URL and
+    AWS_REGION) against a Localcloud, its commands run by one long-lived driver process."""
+
+    def __init__(self, cloud):
+        if not os.access(AWS, os.X_OK):
+            skip("%s is not installed (scripts/deps installs awscli)" % AWS)
+        self.url = cloud.url
+        env = dict(os.environ)
+        env.update(AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+                   AWS_DEFAULT_REGION=REGION, AWS_EC2_METADATA_DISABLED="true",
+                   AWS_PAGER="", AWS_MAX_ATTEMPTS="1")
+        # The interpreter of /usr/bin/aws, with its awscli package.
+        with open(AWS) as f:
+            python = f.readline()[2:].strip()
+        self.proc = subprocess.Popen([python, "-c", _AWS_BATCH], env=env, text=True,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def __call__(self, *args, ok=True):
+        """Runs an aws command; its JSON output (None when empty), or with ok=False its error
+        text (the command must fail)."""
+        argv = ["--endpoint-url", self.url, "--output", "json"] + list(args)
+        self.proc.stdin.write(json.dumps(argv) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        check(line, "the AWS CLI driver exited with %s" % self.proc.poll())
+        rc, out, err = json.loads(line)
+        if not ok:
+            check(rc != 0, "aws %s should have failed" % " ".join(args))
+            return err
+        check(rc == 0, "aws %s: %s" % (" ".join(args), err))
+        return json.loads(out) if out.strip() else None
+
+    def close(self):
+        """Ends the driver process."""
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+        self.proc.stdout.close()
+
+    def queue_urls(self, prefix=""):
+        """The URLs of the queues whose names start with prefix."""
+        args = ["sqs", "list-queues"] + (["--queue-name-prefix", prefix] if prefix else [])
+        return (self(*args) or {}).get("QueueUrls", [])
+
+    def queue_url(self, name):
+        """The URL of queue name."""
+        return "%s/%s/%s" % (self.url, ACCOUNT, name)
+
+    def queue_attrs(self, name):
+        """The attributes of queue name."""
+        return self("sqs", "get-queue-attributes", "--queue-url", self.queue_url(name),
+                    "--attribute-names", "All")["Attributes"]
+
+    def queue_tags(self, name):
+        """The tags of queue name (a dict)."""
+        return self("sqs", "list-queue-tags", "--queue-url",
+                    self.queue_url(name)).get("Tags", {})
+
+    def bucket_names(self):
+        """The names of the buckets."""
+        return [b["Name"] for b in self("s3api", "list-buckets").get("Buckets", [])]
+
+    def bucket_tags(self, name):
+        """The tags of bucket name (a dict)."""
+        return {t["Key"]: t["Value"] for t in
+                self("s3api", "get-bucket-tagging", "--bucket", name)["TagSet"]}
 
 
 class Conductor:
@@ -175,6 +277,18 @@ class Conductor:
         """Sends a signal to the daemon."""
         self.proc.send_signal(sig)
 
+    def intents_resolved(self):
+        """How many open intents (create, update, delete) the daemon's lives resolved at
+        restart, by kind, from its log: the work a kill interrupted."""
+        got = {}
+        for m in re.finditer(r"the (\w+) intent was resolved", self.log()):
+            got[m.group(1)] = got.get(m.group(1), 0) + 1
+        return got
+
+    def remove(self):
+        """Removes the scratch directory (the secret and the log)."""
+        shutil.rmtree(self.dir, ignore_errors=True)
+
     def stop(self, sig=signal.SIGTERM, timeout=10):
         """Stops the daemon; returns (exit status, seconds it took)."""
         t0 = time.time()
@@ -186,6 +300,51 @@ class Conductor:
             self.proc.wait()
             raise AssertionError("fugue-conductor did not stop within %d s" % timeout)
         return rc, time.time() - t0
+
+
+class Cli:
+    """The fugue binary in a scratch HOME and working directory."""
+
+    def __init__(self):
+        if not os.access(FUGUE, os.X_OK):
+            skip("no fugue binary at %s" % FUGUE)
+        self.dir = tempfile.mkdtemp(prefix="fugue-cli-test.")
+        self.home = os.path.join(self.dir, "home")
+        os.mkdir(self.home)
+        self.env = dict(os.environ)
+        self.env.update(HOME=self.home, AWS_ACCESS_KEY_ID=ACCESS_KEY,
+                        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+                        AWS_EC2_METADATA_DISABLED="true", TZ="UTC",
+                        LUDWIG_PATH=os.path.join(TOP, "lib", "ludwig"),
+                        FUGUE_SCHEMA_PATH=os.path.join(TOP, "plugins"))
+        for var in ("AWS_REGION", "AWS_DEFAULT_REGION", "FUGUE_REGION", "FUGUE_ENDPOINT",
+                    "FUGUE_PREFIX", "FUGUE_TIMEOUT", "FUGUE_PROFILE"):
+            self.env.pop(var, None)
+
+    def init(self, conductor):
+        """fugue init for conductor (as root); its output."""
+        return self.run("init", "-y", "--region", REGION, "--endpoint", conductor.cloud.url,
+                        "--prefix", conductor.prefix, "--secret-file",
+                        conductor.secret_file)[0]
+
+    def run(self, *args, want=0, env=None, timeout=90):
+        """Runs fugue (which waits 60 s for a reply); checks its exit status; returns (stdout,
+        stderr)."""
+        e = dict(self.env)
+        e.update(env or {})
+        p = subprocess.run([FUGUE] + list(args), cwd=self.dir, env=e, capture_output=True,
+                           text=True, stdin=subprocess.DEVNULL, timeout=timeout)
+        check(p.returncode == want, "fugue %s: exit %d, want %d\nstdout: %s\nstderr: %s" %
+              (" ".join(args), p.returncode, want, p.stdout, p.stderr))
+        return p.stdout, p.stderr
+
+    def json(self, *args, want=0):
+        """Runs fugue --json; returns the parsed output."""
+        return json.loads(self.run("--json", *args, want=want)[0])
+
+    def close(self):
+        """Removes the scratch directory."""
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class Client:

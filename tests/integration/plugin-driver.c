@@ -5,7 +5,8 @@
  *
  *   op KIND TYPE LID PHYSICAL|- DESIRED [OBSERVED]   KIND: create, read, update, delete
  *       -> ok PHYSICAL|- OBSERVED|-   or   error STATUS MESSAGE
- *   sweep TYPE REGION PHYSICAL...  -> found PHYSICAL OBSERVED ..., then done ok|STATUS MESSAGE
+ *   sweep TYPE REGION|- PHYSICAL...  -> found PHYSICAL OBSERVED ..., then done ok|STATUS MESSAGE
+ *       (- for global types: IAM)
  *   apply FILE [dry] | enforce | kill [dry] | recover  -> ok|fail MESSAGE PLAN
  *   status -> the process's resources (JSON)
  *
@@ -140,8 +141,8 @@ cmd_sweep(struct driver *d, char **f, size_t n)
 		printf("done\tusage\tsweep TYPE REGION PHYSICAL...\n");
 		return;
 	}
-	host_sweep_start(d->e->host, pt, ACCOUNT, f[2], FID, (const char *const *)f + 3, n - 3,
-	    on_found, on_swept, d);
+	host_sweep_start(d->e->host, pt, ACCOUNT, strcmp(f[2], "-") == 0 ? NULL : f[2], FID,
+	    (const char *const *)f + 3, n - 3, on_found, on_swept, d);
 	fg_loop_run(d->loop);
 	printf("%s\n", d->out.data);
 }

@@ -2,25 +2,22 @@
  * that verifies the SigV4 signature of every request (query, JSON 1.0 and REST-XML). */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <check.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
-#include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "aws.h"
 #include "awsenv.h"
 #include "base.h"
 #include "creds.h"
+#include "testsrv.h"
 
 #define ACCESS_KEY "AKIDTESTFUGUE"
 #define SECRET_KEY "wJalrXUtnFEMI/K7MDENG+bPxRfiCYTESTKEY"
@@ -63,17 +60,14 @@ static struct fake fake;
 static void FG_PRINTF(1, 2)
 fake_bad(const char *fmt, ...)
 {
-	struct fg_buf b;
 	va_list ap;
 
 	fake.bad++;
 	if (fake.bad_why != NULL)
 		return;
-	fg_buf_init(&b);
 	va_start(ap, fmt);
-	fg_buf_vaddf(&b, fmt, ap);
+	fake.bad_why = fg_vprintf(fmt, ap);
 	va_end(ap);
-	fake.bad_why = fg_buf_detach(&b);
 }
 
 /* The server's clock. */
@@ -334,40 +328,19 @@ fake_handle(struct evhttp_request *req, void *arg)
 	fg_headers_free(&h);
 }
 
-/* A port on 127.0.0.1 where nothing listens. */
-static int
-closed_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	close(fd);
-	return ntohs(sin.sin_port);
-}
-
 /* Starts the fake server on a free port and points AWS_ENDPOINT_URL at it. */
 static void
 fake_start(void)
 {
-	struct evhttp_bound_socket *s;
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
+	int port;
+
 
 	fake.http = evhttp_new(fg_loop_event_base(loop));
-	s = evhttp_bind_socket_with_handle(fake.http, "127.0.0.1", 0);
-	ck_assert_ptr_nonnull(s);
-	ck_assert_int_eq(getsockname(evhttp_bound_socket_get_fd(s), (struct sockaddr *)&sin, &len),
-	    0);
+	port = testsrv_bind(fake.http);
 	evhttp_set_allowed_methods(fake.http, EVHTTP_REQ_GET | EVHTTP_REQ_PUT | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_DELETE);
 	evhttp_set_gencb(fake.http, fake_handle, NULL);
-	snprintf(fake.url, sizeof(fake.url), "http://127.0.0.1:%d", ntohs(sin.sin_port));
+	snprintf(fake.url, sizeof(fake.url), "http://127.0.0.1:%d", port);
 	setenv("AWS_ENDPOINT_URL", fake.url, 1);
 }
 
@@ -812,7 +785,7 @@ START_TEST(transport_error_is_retried)
 	struct outcome o = { 0 };
 	char url[64];
 
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", closed_port());
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", testsrv_closed_port());
 	setenv("AWS_ENDPOINT_URL", url, 1);
 	get_queue_url("fugue-test", &o);
 	ck_assert_int_eq(o.cls, FG_ERR_RETRYABLE);
@@ -836,7 +809,7 @@ START_TEST(endpoints_cached_per_service_and_region)
 	ck_assert_int_eq(o.cls, FG_ERR_NONE);
 	outcome_clear(&o);
 	/* The endpoint of (sqs, eu-west-1) is kept; another region resolves anew. */
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", closed_port());
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", testsrv_closed_port());
 	setenv("AWS_ENDPOINT_URL", url, 1);
 	get_queue_url("fugue-test", &o);
 	ck_assert_int_eq(o.cls, FG_ERR_NONE);

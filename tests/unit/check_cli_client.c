@@ -12,14 +12,16 @@
 #include <unistd.h>
 
 #include "aws.h"
+#include "cli_testlib.h"
 #include "cmd.h"
 #include "lc_testlib.h"
 #include "sigv4.h"
 
 #define SECRET "0123456789abcdef-test"
 
-/* What the fake Conductor does with a request. */
-enum scenario { ANSWER, STRAYS_FIRST, SILENT };
+/* What the fake Conductor does with a request (SWALLOW_FIRST: nothing with the first one, as
+ * when a Conductor killed during its long poll took it). */
+enum scenario { ANSWER, STRAYS_FIRST, SILENT, SWALLOW_FIRST };
 
 struct fake {
 	struct fg_loop *loop;
@@ -40,6 +42,7 @@ struct fake {
 	char *args;               /* JSON text */
 	char *reply_to;
 	int dry_run;
+	char *ids[2];             /* the ids of the first two requests */
 	/* Replies to send, one after the other. */
 	char *outbox[4];
 	int nout;
@@ -224,7 +227,9 @@ fake_handle(const char *text)
 	fk.args = fg_jw_detach(&w);
 	fg_jw_free(&w);
 	id = fg_json_str(fg_json_get(body, "id"));
-	if (fk.scenario != SILENT) {
+	if (fk.requests <= 2)
+		fk.ids[fk.requests - 1] = fg_strdup(id);
+	if (fk.scenario != SILENT && (fk.scenario != SWALLOW_FIRST || fk.requests > 1)) {
 		free(fk.out_to);
 		fk.out_to = fg_strdup(fk.reply_to);
 		if (fk.scenario == STRAYS_FIRST) {
@@ -369,6 +374,8 @@ teardown(void)
 	free(fk.args);
 	free(fk.reply_to);
 	free(fk.out_to);
+	free(fk.ids[0]);
+	free(fk.ids[1]);
 	ck_assert_int_eq(chdir(cwd_saved), 0);
 	free(cwd_saved);
 	ck_assert_int_eq(system(cmd), 0);
@@ -493,6 +500,33 @@ START_TEST(timeout_when_nobody_answers)
 }
 END_TEST
 
+START_TEST(resent_when_unanswered)
+{
+	struct cli_config *cfg = settings("t2-", 4);
+	struct client *cl;
+	struct reply rep;
+	char *err = NULL;
+	uint64_t t0;
+
+	fake_start("t2-");
+	fk.scenario = SWALLOW_FIRST;
+	cl = client_new(fk.loop, cfg, NULL);
+	t0 = fg_mono_ms();
+	ck_assert_int_eq(client_request(cl, "status", 0, NULL, &rep, &err), EXIT_OK);
+	/* Sent again after a quarter of the timeout, with the same id and a valid HMAC. */
+	ck_assert_uint_ge(fg_mono_ms() - t0, 900);
+	ck_assert_uint_lt(fg_mono_ms() - t0, 3500);
+	ck_assert_int_eq(rep.ok, 1);
+	reply_free(&rep);
+	ck_assert_int_eq(fk.requests, 2);
+	ck_assert_int_eq(fk.bad_hmac, 0);
+	ck_assert_str_eq(fk.ids[0], fk.ids[1]);
+	client_free(cl);
+	ck_assert_int_eq(reply_queues(), 0);
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(no_conductor)
 {
 	struct cli_config *cfg = settings("nope-", 10);
@@ -571,35 +605,8 @@ START_TEST(account_and_upload)
 }
 END_TEST
 
-/* Runs fugue in the test's loop; captures stdout and stderr. */
-static int
-fugue(char **out, char **errtext, const char *const *words)
-{
-	char *argv[24];
-	FILE *o = tmpfile(), *e = tmpfile();
-	int argc = 0, rc;
-	long n;
-
-	while (words[argc] != NULL) {
-		argv[argc] = (char *)words[argc];
-		argc++;
-	}
-	argv[argc] = NULL;
-	rc = cmd_exec(argc, argv, fk.loop, o, e);
-	n = ftell(o);
-	*out = fg_calloc((size_t)n + 1, 1);
-	rewind(o);
-	ck_assert_int_eq(fread(*out, 1, (size_t)n, o), n);
-	n = ftell(e);
-	*errtext = fg_calloc((size_t)n + 1, 1);
-	rewind(e);
-	ck_assert_int_eq(fread(*errtext, 1, (size_t)n, e), n);
-	fclose(o);
-	fclose(e);
-	return rc;
-}
-
-#define FUGUE(out, err, ...) fugue(out, err, (const char *const[]){ "fugue", __VA_ARGS__, NULL })
+#define FUGUE(out, err, ...) \
+	clit_run(fk.loop, out, err, (const char *const[]){ "fugue", __VA_ARGS__, NULL })
 
 /* fugue.yaml and the credentials file in the working directory. */
 static void
@@ -763,6 +770,7 @@ cli_client_suite(void)
 	tcase_add_test(tc, error_reply);
 	tcase_add_test(tc, strays_are_read_and_deleted);
 	tcase_add_test(tc, timeout_when_nobody_answers);
+	tcase_add_test(tc, resent_when_unanswered);
 	tcase_add_test(tc, no_conductor);
 	tcase_add_test(tc, account_and_upload);
 	tcase_add_test(tc, commands_end_to_end);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_testlib.h"
 #include "cmd.h"
 
 /* Parses words for a command; returns 0 or -1 and the error (caller frees). */
@@ -27,36 +28,6 @@ parse(const char *cmd, struct cmd_args *a, char **err, const char *const *words)
 
 #define PARSE(cmd, a, err, ...) parse(cmd, a, err, (const char *const[]){ __VA_ARGS__, NULL })
 
-/* Runs a whole command line; captures stdout and stderr. */
-static int
-run(char **out, char **errtext, const char *const *words)
-{
-	char *argv[16];
-	FILE *o = tmpfile(), *e = tmpfile();
-	long n;
-	int argc = 0, rc;
-
-	while (words[argc] != NULL) {
-		argv[argc] = (char *)words[argc];
-		argc++;
-	}
-	argv[argc] = NULL;
-	ck_assert_ptr_nonnull(o);
-	ck_assert_ptr_nonnull(e);
-	rc = cmd_exec(argc, argv, NULL, o, e);
-	n = ftell(o);
-	*out = fg_calloc((size_t)n + 1, 1);
-	rewind(o);
-	ck_assert_int_eq(fread(*out, 1, (size_t)n, o), n);
-	n = ftell(e);
-	*errtext = fg_calloc((size_t)n + 1, 1);
-	rewind(e);
-	ck_assert_int_eq(fread(*errtext, 1, (size_t)n, e), n);
-	fclose(o);
-	fclose(e);
-	return rc;
-}
-
 /* Whether s starts with prefix. */
 static int
 starts(const char *s, const char *prefix)
@@ -64,7 +35,8 @@ starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-#define RUN(out, err, ...) run(out, err, (const char *const[]){ "fugue", __VA_ARGS__, NULL })
+#define RUN(out, err, ...) \
+	clit_run(NULL, out, err, (const char *const[]){ "fugue", __VA_ARGS__, NULL })
 
 START_TEST(table_is_complete_and_unique)
 {

@@ -3,19 +3,17 @@
  * conditional writes with versions, gets, paginated queries and scans, errors. */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <check.h>
 #include <event2/buffer.h>
 #include <event2/http.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "aws.h"
 #include "awsenv.h"
 #include "store.h"
+#include "testsrv.h"
 
 #define MAX_SCRIPT 8
 
@@ -166,10 +164,8 @@ expect_sent(int i, const char *path, const char *want)
 static void
 setup(void)
 {
-	struct evhttp_bound_socket *s;
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
 	char url[64];
+	int port;
 
 	awsenv_setup();
 	setenv("AWS_ACCESS_KEY_ID", "AKIDTEST", 1);
@@ -181,12 +177,9 @@ setup(void)
 	memset(&out, 0, sizeof(out));
 	loop = fg_loop_new();
 	fake.http = evhttp_new(fg_loop_event_base(loop));
-	s = evhttp_bind_socket_with_handle(fake.http, "127.0.0.1", 0);
-	ck_assert_ptr_nonnull(s);
-	ck_assert_int_eq(getsockname(evhttp_bound_socket_get_fd(s), (struct sockaddr *)&sin, &len),
-	    0);
+	port = testsrv_bind(fake.http);
 	evhttp_set_gencb(fake.http, fake_handle, NULL);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", ntohs(sin.sin_port));
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
 	setenv("AWS_ENDPOINT_URL", url, 1);
 	http = fg_http_client_new(loop, NULL);
 	env = fg_aws_env_new(loop, http);

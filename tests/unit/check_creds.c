@@ -2,17 +2,14 @@
  * scratch HOME, and a fake EC2 instance metadata server (IMDSv2) on 127.0.0.1. */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <check.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +18,7 @@
 #include "creds.h"
 #include "endpoint.h"
 #include "http.h"
+#include "testsrv.h"
 
 #define ROLE_PATH "/latest/meta-data/iam/security-credentials/"
 
@@ -123,39 +121,18 @@ fake_handle(struct evhttp_request *req, void *arg)
 	fake_get(req, path);
 }
 
-/* A port on 127.0.0.1 where nothing listens. */
-static int
-closed_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	close(fd);
-	return ntohs(sin.sin_port);
-}
-
 /* Starts the fake server on a free port and points AWS_EC2_METADATA_SERVICE_ENDPOINT at it. */
 static void
 fake_start(void)
 {
-	struct evhttp_bound_socket *s;
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
+	int port;
+
 
 	fake.http = evhttp_new(fg_loop_event_base(loop));
-	s = evhttp_bind_socket_with_handle(fake.http, "127.0.0.1", 0);
-	ck_assert_ptr_nonnull(s);
-	ck_assert_int_eq(getsockname(evhttp_bound_socket_get_fd(s), (struct sockaddr *)&sin, &len),
-	    0);
+	port = testsrv_bind(fake.http);
 	evhttp_set_allowed_methods(fake.http, EVHTTP_REQ_GET | EVHTTP_REQ_PUT);
 	evhttp_set_gencb(fake.http, fake_handle, NULL);
-	snprintf(fake.url, sizeof(fake.url), "http://127.0.0.1:%d/", ntohs(sin.sin_port));
+	snprintf(fake.url, sizeof(fake.url), "http://127.0.0.1:%d/", port);
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", fake.url, 1);
 	fake.url[strlen(fake.url) - 1] = '\0';
 }
@@ -447,7 +424,7 @@ END_TEST
 
 START_TEST(unreachable_metadata_is_named)
 {
-	char *url = fg_printf("http://127.0.0.1:%d", closed_port());
+	char *url = fg_printf("http://127.0.0.1:%d", testsrv_closed_port());
 	char *want = fg_printf("no AWS credentials: not in environment (AWS_ACCESS_KEY_ID), "
 	    "not in %s/.aws/credentials [default] (no such file), "
 	    "not in %s/.aws/config [profile default] (no such file), "

@@ -1,5 +1,6 @@
-/* check_engine_scheduler.c: token buckets (burst, rate), priorities, fairness between
- * processes, AIMD on throttling, and the parsing of bucket sizes. */
+/* check_engine_scheduler.c: token buckets (burst, rate, a burst's refill behind AWS's),
+ * priorities, fairness between processes, gates, AIMD on throttling, and the parsing of
+ * bucket sizes. */
 #include "config.h"
 
 #include <check.h>
@@ -101,6 +102,115 @@ START_TEST(test_rate_and_cancel)
 	ck_assert_ptr_ne(sched_bucket(s, "acct", "eu-west-1", "s3", 1), b);
 	ck_assert_ptr_ne(sched_bucket(s, "other", "eu-west-1", "s3", 0), b);
 	ck_assert_ptr_ne(sched_bucket(s, "acct", "us-east-1", "s3", 0), b);
+	sched_free(s);
+	fg_loop_free(loop);
+}
+END_TEST
+
+START_TEST(test_burst_stays_behind_aws)
+{
+	struct fg_loop *loop = fg_loop_new();
+	struct engine_limit l = { "sqs", 1, 50, 2 };
+	struct sched *s = sched_new(loop, &l, 1);
+	struct sched_bucket *b = sched_bucket(s, "acct", "us-east-1", "sqs", 1);
+	struct grant g[4];
+	struct log log = { .n = 0 };
+	uint64_t t0 = fg_mono_ms();
+
+	for (int i = 0; i < 4; i++) {
+		g[i].log = &log;
+		snprintf(g[i].name, sizeof(g[i].name), "w%d", i);
+		sched_acquire(b, PRIO_USER, "p", on_grant, &g[i]);
+	}
+	fg_loop_run(loop);
+	ck_assert_uint_eq(log.n, 4);
+	/* The burst leaves at once; the refill starts SCHED_SERVER_LAG_MS after it, as AWS's
+	 * bucket starts when the first call arrives; then one call every 20 ms. */
+	ck_assert_uint_ge(log.at_ms[2] - t0, SCHED_SERVER_LAG_MS + 20 - 1);
+	ck_assert_uint_ge(log.at_ms[3] - log.at_ms[2], 20 - 1);
+	sched_free(s);
+	fg_loop_free(loop);
+}
+END_TEST
+
+/* Stops the loop once n grants were logged. */
+struct until {
+	struct log *log;
+	size_t n;
+	struct fg_loop *loop;
+	struct fg_timer *t;
+};
+
+/* Polls the log. */
+static void
+on_until(void *arg)
+{
+	struct until *u = arg;
+
+	if (u->log->n >= u->n)
+		fg_loop_exit(u->loop);
+	else
+		fg_timer_add(u->t, 1);
+}
+
+/* Runs the loop until the log has n grants. */
+static void
+run_until(struct fg_loop *loop, struct log *log, size_t n)
+{
+	struct until u = { log, n, loop, NULL };
+
+	u.t = fg_timer_new(loop, on_until, &u);
+	fg_timer_add(u.t, 0);
+	fg_loop_run(loop);
+	fg_timer_free(u.t);
+}
+
+START_TEST(test_gate)
+{
+	struct fg_loop *loop = fg_loop_new();
+	/* The gate holds the service's read and write bursts: 2 + 1 places. */
+	struct engine_limit l[] = { { "sqs", 0, 1000, 2 }, { "sqs", 1, 1000, 1 } };
+	struct sched *s = sched_new(loop, l, 2);
+	struct sched_bucket *g = sched_gate(s, "acct", "us-east-1", "sqs");
+	struct grant gr[6];
+	struct log log = { .n = 0 };
+	static const struct {
+		enum prio prio;
+		const char *flow;
+		const char *name;
+	} waits[] = {
+		{ PRIO_REMEDY, "p1", "fix1" }, { PRIO_REMEDY, "p1", "fix2" },
+		{ PRIO_REMEDY, "p1", "fix3" }, { PRIO_REMEDY, "p1", "fix4" },
+		{ PRIO_USER, "p2", "b1" }, { PRIO_REMEDY, "p3", "c1" },
+	};
+
+	ck_assert_ptr_eq(sched_gate(s, "acct", "us-east-1", "sqs"), g);
+	ck_assert_ptr_ne(sched_gate(s, "acct", "eu-west-1", "sqs"), g);
+	ck_assert_ptr_ne(sched_bucket(s, "acct", "us-east-1", "sqs", 1), g);
+	for (size_t i = 0; i < FG_ARRAY_LEN(waits); i++) {
+		gr[i].log = &log;
+		strcpy(gr[i].name, waits[i].name);
+		sched_acquire(g, waits[i].prio, waits[i].flow, on_grant, &gr[i]);
+	}
+	/* A user command first, then the processes in turn; three places. */
+	run_until(loop, &log, 3);
+	ck_assert_uint_eq(log.n, 3);
+	ck_assert_str_eq(log.order[0], "b1");
+	ck_assert_str_eq(log.order[1], "fix1");
+	ck_assert_str_eq(log.order[2], "c1");
+	ck_assert_uint_eq(sched_gate_inuse(g), 3);
+	/* Nothing more until a place is given back: no tokens, no timer. */
+	fg_loop_run(loop);
+	ck_assert_uint_eq(log.n, 3);
+	sched_release(g);
+	run_until(loop, &log, 4);
+	ck_assert_str_eq(log.order[3], "fix2");
+	ck_assert_uint_eq(sched_gate_inuse(g), 3);
+	sched_release(g);
+	sched_release(g);
+	run_until(loop, &log, 6);
+	ck_assert_str_eq(log.order[4], "fix3");
+	ck_assert_str_eq(log.order[5], "fix4");
 	sched_free(s);
 	fg_loop_free(loop);
 }
@@ -231,6 +341,8 @@ engine_scheduler_suite(void)
 
 	tcase_add_test(tc, test_priorities_and_fairness);
 	tcase_add_test(tc, test_rate_and_cancel);
+	tcase_add_test(tc, test_burst_stays_behind_aws);
+	tcase_add_test(tc, test_gate);
 	tcase_add_test(tc, test_aimd);
 	tcase_add_test(tc, test_limit_parse);
 	tcase_add_test(tc, test_jitter);

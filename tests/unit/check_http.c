@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "testsrv.h"
 
 #define DATA TESTS_SRCDIR "/data/http/"
 
@@ -108,10 +109,6 @@ web_handle(struct evhttp_request *req, void *arg)
 static void
 web_start(struct web *w, const char *cert, const char *key)
 {
-	struct evhttp_bound_socket *bs;
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-
 	memset(w, 0, sizeof(*w));
 	w->http = evhttp_new(fg_loop_event_base(E.loop));
 	ck_assert_ptr_nonnull(w->http);
@@ -123,11 +120,7 @@ web_start(struct web *w, const char *cert, const char *key)
 		ck_assert_int_eq(SSL_CTX_use_PrivateKey_file(w->tls, key, SSL_FILETYPE_PEM), 1);
 		evhttp_set_bevcb(w->http, web_tls_bev, w);
 	}
-	bs = evhttp_bind_socket_with_handle(w->http, "127.0.0.1", 0);
-	ck_assert_ptr_nonnull(bs);
-	ck_assert_int_eq(getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&sin, &len),
-	    0);
-	w->port = ntohs(sin.sin_port);
+	w->port = testsrv_bind(w->http);
 }
 
 /* Stops the server. */
@@ -444,23 +437,6 @@ open_fds(void)
 	return n;
 }
 
-/* A port nothing listens on. */
-static int
-closed_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	getsockname(fd, (struct sockaddr *)&sin, &len);
-	close(fd);
-	return ntohs(sin.sin_port);
-}
-
 /* ---- tests ---- */
 
 static struct web W;
@@ -605,7 +581,7 @@ START_TEST(connect_refused)
 	struct fg_http_stats st;
 
 	env_start(NULL);
-	get(closed_port(), "/", &a);
+	get(testsrv_closed_port(), "/", &a);
 	wait_all();
 	ck_assert_int_eq(a.err, FG_HTTP_ECONNECT);
 	ck_assert_msg(strstr(a.msg, "refused") != NULL, "%s", a.msg);

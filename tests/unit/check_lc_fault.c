@@ -12,23 +12,6 @@
 
 static struct fg_loop *loop;
 static struct lc_server *srv;
-static int64_t fake_ms;
-
-/* The fake monotonic clock. */
-static uint64_t
-fake_mono(void *arg)
-{
-	(void)arg;
-	return (uint64_t)fake_ms;
-}
-
-/* The fake wall clock. */
-static int64_t
-fake_wall(void *arg)
-{
-	(void)arg;
-	return fake_ms;
-}
 
 /* Randomness that always draws 0 bytes: fg_random_unit() is 0, so any error_rate > 0 fires. */
 static void
@@ -38,14 +21,11 @@ zero_random(void *arg, void *buf, size_t len)
 	memset(buf, 0, len);
 }
 
-static const struct fg_clock_ops fake_clock = { fake_mono, fake_wall, zero_random, NULL };
-
 /* A server on the fake clock. */
 static void
 setup(void)
 {
-	fake_ms = 1700000000000;
-	fg_clock_set(&fake_clock);
+	lct_fake_clock(zero_random);
 	loop = fg_loop_new();
 	srv = lct_server(loop, NULL, NULL);
 }
@@ -167,10 +147,10 @@ START_TEST(token_bucket_refills)
 	expect(lct_query(srv, "sqs", "Action=ListQueues"), 400, "Throttling");
 	/* Other services are not limited by it. */
 	expect(lct_query(srv, "sts", "Action=GetCallerIdentity"), 200, "GetCallerIdentityResult");
-	fake_ms += 500;
+	lct_fake_ms += 500;
 	expect(lct_query(srv, "sqs", "Action=ListQueues"), 200, "ListQueuesResult");
 	expect(lct_query(srv, "sqs", "Action=ListQueues"), 400, "Throttling");
-	fake_ms += 5000;
+	lct_fake_ms += 5000;
 	expect(lct_query(srv, "sqs", "Action=ListQueues"), 200, "ListQueuesResult");
 	expect(lct_query(srv, "sqs", "Action=ListQueues"), 200, "ListQueuesResult");
 	expect(lct_query(srv, "sqs", "Action=ListQueues"), 400, "Throttling");
@@ -184,7 +164,7 @@ START_TEST(eventual_consistency_hides_new_resources)
 	expect(lct_query(srv, "sqs", "Action=GetQueueUrl&QueueName=ec"), 400, "NonExistentQueue");
 	expect(lct_query(srv, "sqs", "Action=SendMessage&QueueUrl=%2F000000000000%2Fec"
 	    "&MessageBody=x"), 400, "NonExistentQueue");
-	fake_ms += 1000;
+	lct_fake_ms += 1000;
 	expect(lct_query(srv, "sqs", "Action=GetQueueUrl&QueueName=ec"), 200, "/000000000000/ec");
 	ck_assert_ptr_null(rules("{\"service\":\"sns\",\"consistency_ms\":1000}"));
 	expect(lct_query(srv, "sns", "Action=CreateTopic&Name=t"), 200, "TopicArn");

@@ -76,8 +76,8 @@ START_TEST(routes_by_scope_target_and_action)
 	expect(lct_query(srv, "sqs", "Action=ListQueues"), 200, "<ListQueuesResponse");
 	expect(lct_json(srv, "sqs", "AmazonSQS.ListQueues", "{}"), 200, "{}");
 	/* A signing name nobody serves. */
-	expect(lct_query(srv, "ec2", "Action=DescribeVpcs"), 400,
-	    "localcloud does not implement the service &quot;ec2&quot;");
+	expect(lct_query(srv, "lambda", "Action=ListFunctions"), 400,
+	    "localcloud does not implement the service &quot;lambda&quot;");
 	/* A target of another service than the scope's. */
 	expect(lct_json(srv, "sqs", "DynamoDB_20120810.ListTables", "{}"), 400,
 	    "UnknownOperationException");

@@ -265,24 +265,7 @@ START_TEST(receipt_handles_round_trip)
 }
 END_TEST
 
-static int64_t fake_ms;
 static uint32_t fake_seed = 1;
-
-/* The fake clock's milliseconds. */
-static uint64_t
-fake_mono(void *arg)
-{
-	(void)arg;
-	return (uint64_t)fake_ms;
-}
-
-/* The fake wall clock. */
-static int64_t
-fake_wall(void *arg)
-{
-	(void)arg;
-	return fake_ms;
-}
 
 /* Deterministic randomness (xorshift). */
 static void
@@ -299,8 +282,6 @@ fake_random(void *arg, void *buf, size_t len)
 	}
 }
 
-static const struct fg_clock_ops fake_clock = { fake_mono, fake_wall, fake_random, NULL };
-
 static struct fg_loop *loop;
 static struct lc_server *srv;
 
@@ -308,8 +289,7 @@ static struct lc_server *srv;
 static void
 setup_fake(void)
 {
-	fake_ms = 1700000000000;
-	fg_clock_set(&fake_clock);
+	lct_fake_clock(fake_random);
 	loop = fg_loop_new();
 	srv = lct_server(loop, NULL, NULL);
 }
@@ -468,7 +448,7 @@ START_TEST(send_receive_delete_with_visibility)
 	ck_assert_str_eq(t, "57fbb05fd4e0844445620e20e3ebf1ca");
 	free(t);
 	free(r);
-	fake_ms += 5;
+	lct_fake_ms += 5;
 	b = fg_printf("Action=ReceiveMessage&QueueUrl=%s&AttributeName.1=All"
 	    "&MessageAttributeName.1=All", u);
 	r = q(200, b);
@@ -486,7 +466,7 @@ START_TEST(send_receive_delete_with_visibility)
 	r = q(200, b);
 	ck_assert_ptr_null(strstr(r, "<Message>"));
 	free(r);
-	fake_ms += 30000;
+	lct_fake_ms += 30000;
 	r = q(200, b);
 	ck_assert_ptr_nonnull(strstr(r, "<Name>ApproximateReceiveCount</Name><Value>2</Value>"));
 	rh = lct_xml_text(r, "ReceiptHandle");
@@ -519,7 +499,7 @@ START_TEST(send_receive_delete_with_visibility)
 	free(t);
 	free(r);
 	free(body);
-	fake_ms += 60000;
+	lct_fake_ms += 60000;
 	r = q(200, b);
 	ck_assert_ptr_null(strstr(r, "<Message>"));
 	free(r);
@@ -551,7 +531,7 @@ START_TEST(redrive_moves_to_dead_letter_queue)
 		r = q(200, b);
 		ck_assert_ptr_nonnull(strstr(r, "<Body>poison</Body>"));
 		free(r);
-		fake_ms += 1000;
+		lct_fake_ms += 1000;
 	}
 	r = q(200, b);
 	ck_assert_ptr_null(strstr(r, "<Message>"));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lwc/lwc.h"
+#include "lwc_testlib.h"
 
 static struct lwc_options opts;
 
@@ -65,27 +66,6 @@ kinds(const char *text, int laid)
 	free(out.v);
 	ctx_free(&c, &diag);
 	return fg_buf_detach(&b);
-}
-
-/* Compiles text (type checking only) and returns the diagnostics; *rc gets the result. */
-static char *
-diagnose(const char *text, int *rc)
-{
-	struct lwc_options o = { 0 };
-	char *diag = NULL, *out = NULL;
-	size_t len;
-	FILE *f = open_memstream(&diag, &len);
-
-	o.file = "t.lw";
-	o.typecheck_only = 1;
-	o.color = LWC_COLOR_NEVER;
-	o.diag = f;
-	o.include = "/nonexistent";
-	o.schema_path = "/nonexistent";
-	*rc = lwc_compile_text(&o, text, strlen(text), &out);
-	fclose(f);
-	free(out);
-	return diag;
 }
 
 /* Parses text as the root module and returns its first declaration's value. */
@@ -152,7 +132,7 @@ START_TEST(syntax_errors)
 
 	for (i = 0; i < FG_ARRAY_LEN(cases); i++) {
 		int rc;
-		char *d = diagnose(cases[i].text, &rc);
+		char *d = lwct_typecheck(cases[i].text, &rc);
 
 		ck_assert_int_eq(rc, 1);
 		ck_assert_msg(strncmp(d, cases[i].want, strlen(cases[i].want)) == 0,
@@ -171,12 +151,12 @@ START_TEST(nesting_limits)
 	memcpy(text, "x: ", 3);
 	memset(text + 3, '(', 300);
 	strcpy(text + 303, "1\n");
-	d = diagnose(text, &rc);
+	d = lwct_typecheck(text, &rc);
 	ck_assert_int_eq(rc, 1);
 	ck_assert_ptr_nonnull(strstr(d, "t.lw:1:260: error: brackets nested too deeply"));
 	free(d);
 	memset(text + 3, '-', 300);
-	d = diagnose(text, &rc);
+	d = lwct_typecheck(text, &rc);
 	ck_assert_int_eq(rc, 1);
 	ck_assert_ptr_nonnull(strstr(d, "error: expression nested too deeply"));
 	free(d);

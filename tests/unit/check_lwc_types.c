@@ -8,27 +8,7 @@
 #include <string.h>
 
 #include "lwc/lwc.h"
-
-/* Type checks text; returns the diagnostics (caller frees) and sets *rc. */
-static char *
-typecheck(const char *text, int *rc)
-{
-	struct lwc_options o = { 0 };
-	char *diag = NULL, *out = NULL;
-	size_t len;
-	FILE *f = open_memstream(&diag, &len);
-
-	o.file = "t.lw";
-	o.typecheck_only = 1;
-	o.color = LWC_COLOR_NEVER;
-	o.diag = f;
-	o.include = "/nonexistent";
-	o.schema_path = "/nonexistent";
-	*rc = lwc_compile_text(&o, text, strlen(text), &out);
-	fclose(f);
-	free(out);
-	return diag;
-}
+#include "lwc_testlib.h"
 
 START_TEST(assignability)
 {
@@ -120,7 +100,7 @@ START_TEST(programs)
 
 	for (i = 0; i < FG_ARRAY_LEN(cases); i++) {
 		int rc;
-		char *d = typecheck(cases[i].text, &rc);
+		char *d = lwct_typecheck(cases[i].text, &rc);
 
 		ck_assert_msg(rc == cases[i].rc, "case %zu: rc %d: %s", i, rc, d);
 		ck_assert_msg(strncmp(d, cases[i].want, strlen(cases[i].want)) == 0,

@@ -135,3 +135,32 @@ lct_xml_text(const char *xml, const char *name)
 	free(close);
 	return out;
 }
+
+int64_t lct_fake_ms;
+
+/* The fake monotonic clock. */
+static uint64_t
+fake_mono(void *arg)
+{
+	(void)arg;
+	return (uint64_t)lct_fake_ms;
+}
+
+/* The fake wall clock. */
+static int64_t
+fake_wall(void *arg)
+{
+	(void)arg;
+	return lct_fake_ms;
+}
+
+/* Installs the fake clock at 1700000000000 ms with the given randomness. */
+void
+lct_fake_clock(void (*rnd)(void *arg, void *buf, size_t len))
+{
+	static struct fg_clock_ops ops;
+
+	ops = (struct fg_clock_ops){ fake_mono, fake_wall, rnd, NULL };
+	lct_fake_ms = 1700000000000;
+	fg_clock_set(&ops);
+}

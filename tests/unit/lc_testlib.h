@@ -29,4 +29,10 @@ void lct_reply_free(struct lct_reply *);
 /* The text of the first <name> element in an XML body (caller frees), or NULL. */
 char *lct_xml_text(const char *xml, const char *name);
 
+/* A fake clock: lct_fake_ms is both the monotonic and the wall time in milliseconds (tests move
+ * it forward). lct_fake_clock sets it to 1700000000000 and installs it with rnd as the
+ * source of randomness; fg_clock_set(NULL) restores the real clock. */
+extern int64_t lct_fake_ms;
+void lct_fake_clock(void (*rnd)(void *arg, void *buf, size_t len));
+
 #endif

@@ -1,0 +1,186 @@
+"""crash.py: issue 5's crash test: a composition of 200 SQS queues (a dead-letter queue and 199
+queues redriving to it) run through the fugue CLI; while the Conductor converges it (localcloud
+delaying its calls: SQS mutations by 0.5 to 5 s), it is killed with SIGKILL at random moments
+10 times, restarted each time on the same prefix and localcloud; then an update (every queue's
+visibility timeout changed, 10 queues dropped, 10 added) converges under 10 more kills.
+Afterwards every queue exists exactly once (counted by name and by its fugue:fid and fugue:id
+tags, with Debian's AWS CLI) as declared, the process is Running with its 200 resources ready,
+and a kill leaves none of them. CRASH_SEED=N replays the kill moments of a run (the seed is
+printed first; localcloud's latencies are random on their own)."""
+import os
+import random
+import tempfile
+import time
+
+from conductor import ACCOUNT, AwsCli, Cli, Conductor, Localcloud, check
+
+PREFIX = "crash%d-" % os.getpid()
+QUEUES = 200
+KILLS = 10  # during the run, and as many during the update
+# Calls wait this long in localcloud (ms, plus up to the jitter), so that kills land while
+# many are in flight. Every rule matching a call applies.
+SLOW = ["CreateQueue", "SetQueueAttributes", "TagQueue", "UntagQueue", "DeleteQueue"]
+FAULTS = ([{"service": "sqs", "action": a, "latency_ms": 500, "jitter_ms": 4500} for a in SLOW] +
+          [{"service": "sqs", "latency_ms": 10, "jitter_ms": 200},
+           {"service": "dynamodb", "latency_ms": 5, "jitter_ms": 60}])
+
+
+def name(i):
+    """The logical id of queue i (0 is the dead-letter queue)."""
+    return "dlq" if i == 0 else "q%03d" % i
+
+
+def composition(path, first, visibility):
+    """Writes the composition: the dead-letter queue and queues first to first + 198
+    redriving to it, with a visibility timeout; returns {queue name: logical id}."""
+    lines = ["composition", "", "import Fugue.AWS as AWS", "import Fugue.AWS.SQS as SQS", "",
+             "region: AWS.Us-east-1", 'tags: [AWS.tag("Scenario", "crash")]', "",
+             'dlq: SQS.Queue.new {name: "crash-dlq", region: region, tags: tags}']
+    want = {"crash-dlq": "dlq"}
+    for i in range(first, first + QUEUES - 1):
+        lines.append('%s: SQS.Queue.new {name: "crash-%s", region: region, deadLetterQueue: '
+                     'dlq, maxReceiveCount: 3, visibilityTimeout: %d, tags: tags}' %
+                     (name(i), name(i), visibility))
+        want["crash-" + name(i)] = name(i)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return want
+
+
+def queues(aws):
+    """{queue name: its tags} of every queue but the Conductor's own."""
+    got = {}
+    for url in aws.queue_urls():
+        q = url.rsplit("/", 1)[1]
+        if not q.startswith(PREFIX):
+            got[q] = aws("sqs", "list-queue-tags", "--queue-url", url).get("Tags", {})
+    return got
+
+
+def resources(cli):
+    """The process's state and resource counts, and its resource list."""
+    s = cli.json("status", "crash")
+    return s["state"], s["resources"], s.get("resource_list", [])
+
+
+def crashes(c, cloud, aws, rng):
+    """Kills the Conductor at random moments after it is ready (its calls slowed) and restarts
+    it (at full speed: its boot makes calls of the slowed kinds too); returns how many queues
+    each kill saw, and when the last life started."""
+    seen = []
+    for _ in range(KILLS):
+        time.sleep(rng.uniform(0.05, 2.0))
+        c.proc.kill()
+        c.proc.wait()
+        cloud.faults([])
+        seen.append(len(aws.queue_urls("crash-")))
+        started = c.start()["started"]
+        cloud.faults(FAULTS)
+    return seen, started
+
+
+def check_converged(aws, fid, lst, want, visibility):
+    """Every queue of want exists once, by name and by tag, as declared, and every record is
+    ready."""
+    got = queues(aws)
+    check(sorted(got) == sorted(want), "queues by name: %d, missing %r, extra %r" %
+          (len(got), sorted(set(want) - set(got)), sorted(set(got) - set(want))))
+    by_fid = [q for q, tags in got.items() if tags.get("fugue:fid") == fid]
+    check(len(by_fid) == QUEUES, "%d queues tagged with the FID" % len(by_fid))
+    ids = sorted(tags.get("fugue:id") for tags in got.values())
+    check(ids == sorted(want.values()), "fugue:id tags: %r" % ids)
+    check(all(got[q]["fugue:id"] == lid for q, lid in want.items()), "fugue:id mismatched")
+    urls = sorted(r["physical_id"] for r in lst)
+    check(urls == sorted("%s/%s/%s" % (aws.url, ACCOUNT, q) for q in want),
+          "records' physical ids: %d" % len(urls))
+    check(sorted(r["logical_id"] for r in lst) == sorted(want.values()), "records' ids")
+    check(all(r["status"] == "ready" for r in lst), "records not ready")
+    for q in want:
+        if q != "crash-dlq":
+            attrs = aws.queue_attrs(q)
+            check(attrs["VisibilityTimeout"] == str(visibility) and
+                  attrs["RedrivePolicy"].find(":crash-dlq") > 0, "%s: %r" % (q, attrs))
+
+
+def converged(cli, since):
+    """Whether the process's resources are all ready, and a job or enforcement pass that
+    ended after since found nothing to do."""
+    r = cli.json("status", "crash")["resources"]
+    if r["ready"] != QUEUES or sum(r.values()) != QUEUES:
+        return False
+    return any(h["time"] >= since and
+               (h["kind"] == "job" and h["message"] == "no changes" or
+                h["kind"] == "event" and h["message"] == "enforce: no changes")
+               for h in cli.json("history", "crash")["records"])
+
+
+def wait(what, fn, timeout):
+    """Polls fn() until true; the seconds it took."""
+    t0 = time.time()
+    while not fn():
+        check(time.time() - t0 < timeout, "not within %d s: %s" % (timeout, what))
+        time.sleep(0.5)
+    return time.time() - t0
+
+
+def main():
+    seed = int(os.environ.get("CRASH_SEED") or random.SystemRandom().randrange(1 << 32))
+    print("CRASH_SEED=%d" % seed, flush=True)
+    rng = random.Random(seed)
+    cli = Cli()
+    cloud = Localcloud()
+    aws = AwsCli(cloud)
+    c = Conductor(cloud, PREFIX, "--enforcement-interval", "10")
+    t0 = time.time()
+    try:
+        c.start()
+        cli.init(c)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "crash.lw")
+            composition(path, 1, 30)
+            cloud.faults(FAULTS)
+            fid = cli.json("run", "-a", "crash", path)["fid"]
+            t_run = time.time()
+            seen, _ = crashes(c, cloud, aws, rng)
+            print("queues seen at each kill of the run: %s" % seen)
+            check(seen[0] < QUEUES, "the first kill came after convergence: raise the faults")
+            want = composition(path, 11, 45)
+            check(cli.json("update", "crash", path)["state"] == "Running", "update")
+            _, since = crashes(c, cloud, aws, rng)
+        t_crash = time.time()
+        cloud.faults([])
+        took = wait("converged after the crashes", lambda: converged(cli, since), 60)
+        state, counts, lst = resources(cli)
+        check(state == "Running" and sum(counts.values()) == QUEUES,
+              "after the crashes: %s %r" % (state, counts))
+        check_converged(aws, fid, lst, want, 45)
+        t_conv = time.time()
+        cli.json("-y", "kill", "crash")
+        wait("the process gone", lambda: cli.json("status") == {"processes": []}, 60)
+        check(queues(aws) == {}, "left after kill: %r" % sorted(queues(aws)))
+        check(c.alive(), "the Conductor died")
+        intents = c.intents_resolved()
+        print("open intents resolved at restarts: %r" % intents)
+        check(sum(intents.values()) > 0, "no kill interrupted a mutating call")
+        print("%d kills over %.1f s; converged %.1f s after the last; kill took %.1f s; "
+              "%.0f s in all" % (2 * KILLS, t_crash - t_run, took, time.time() - t_conv,
+                                 time.time() - t0))
+        print("ok: %d queues, %d kills: each queue once, by name and by tag, as declared; "
+              "Running, all ready; nothing left after kill (CRASH_SEED=%d)" %
+              (QUEUES, 2 * KILLS, seed))
+        c.remove()
+    except BaseException:
+        print(c.log()[-20000:])
+        print("CRASH_SEED=%d replays this run" % seed)
+        raise
+    finally:
+        if c.proc and c.alive():
+            c.proc.kill()
+            c.proc.wait()
+        aws.close()
+        cloud.stop()
+        cli.close()
+
+
+if __name__ == "__main__":
+    main()
