@@ -16,7 +16,7 @@ static const char usage_text[] =
     "                        [--config FILE] [--debug SUBSYSTEMS] [--log-format text|json]\n"
     "                        [-v] [--help] [--version]\n"
     "\n"
-    "An AWS-compatible endpoint on loopback: STS, SQS, SNS, S3, DynamoDB (and IAM, EC2) for local runs\n"
+    "An AWS-compatible endpoint on loopback: STS, SQS, SNS, S3, DynamoDB, IAM and EC2 for local runs\n"
     "and tests. Every service answers on one port, routed as AWS routes requests.\n"
     "\n"
     "  -p, --port N          listen on port N (default 4566); 0 picks a free port. The first\n"
