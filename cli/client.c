@@ -18,12 +18,12 @@
 
 #define RECEIVE_MAX_WAIT 20  /* SQS's longest long poll, seconds */
 #define RECEIVE_SLACK_MS 5000
-/* A request unanswered for a quarter of the timeout (1 to 15 s) is sent again (same id, fresh
+/* A request unanswered for a quarter of the timeout (1 to 10 s) is sent again (same id, fresh
  * time and HMAC): a Conductor killed during a long poll may have taken it, and SQS then hides
  * it for the visibility timeout of the request queue (60 s). The id makes the copies one
  * request. */
 #define RESEND_MIN_MS 1000
-#define RESEND_MAX_MS 15000
+#define RESEND_MAX_MS 10000
 #define AWAIT_LATER (-1)     /* await_reply: nothing came before its deadline */
 #define CLEANUP_TIMEOUT_MS 5000
 #define SPINNER_MS 100

@@ -911,6 +911,8 @@ step_end(struct step *s, int ok)
 		skip_after(j, s->idx);
 	if (s->gate != NULL)
 		sched_release(s->gate);
+	if (s->rec != NULL)
+		rrec_obs_drop(s->rec); /* parsed again if a later step refers to it */
 	fg_json_free(s->want);
 	free(s);
 	j->pending--;

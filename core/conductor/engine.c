@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <malloc.h>
 #include "engine_int.h"
 #include "http.h"
 #include "store.h"
@@ -56,7 +55,6 @@ log_stats(const struct engine *e)
 	    (unsigned long long)hs.peak, (unsigned long long)writes, (unsigned long long)wpeak);
 }
 
-static void memlog(void *arg) { struct fg_timer **t = arg; struct mallinfo2 mi = mallinfo2(); log_info("MEM inuse %zu arena %zu", mi.uordblks, mi.arena); fg_timer_add(*t, 500); }
 /* --- processes --- */
 
 /* The process fid, or NULL. */
@@ -428,7 +426,6 @@ engine_new(struct fg_loop *loop, struct fg_http_client *http, struct fg_aws_env 
 	e->event = cfg->event;
 	e->event_arg = cfg->event_arg;
 	e->stop_timer = fg_timer_new(loop, NULL, NULL);
-	{ static struct fg_timer *mt; mt = fg_timer_new(loop, memlog, &mt); fg_timer_add(mt, 500); }
 	log_info("engine: %zu plugins loaded, resources in %s%s", plugins_count(e->plugins),
 	    e->table, store ? "" : " (in memory only)");
 	return e;
@@ -710,7 +707,7 @@ engine_status(struct engine *e, const char *fid, struct fg_jw *w)
 	return 0;
 }
 
-/* Counts of the process's resources by status. */
+/* Counts of the process's resources by status, those its job has yet to start included. */
 void
 engine_counts(struct engine *e, const char *fid, struct fg_jw *w)
 {
@@ -719,6 +716,14 @@ engine_counts(struct engine *e, const char *fid, struct fg_jw *w)
 
 	for (size_t i = 0; p != NULL && i < p->nrecs; i++)
 		n[p->recs[i]->status]++;
+	/* New resources whose steps have not started (waiting for what they refer to, or for
+	 * their service's gate) have no record yet: pending too. */
+	for (size_t i = 0; p != NULL && p->job != NULL && !p->job->dry_run &&
+	    i < p->job->plan.n; i++) {
+		const struct pnode *nd = &p->job->plan.v[i];
+
+		n[RS_PENDING] += nd->kind == N_CONVERGE && nd->state == NS_WAIT && nd->rec == NULL;
+	}
 	fg_jw_obj(w);
 	for (int s = 0; s < RS_N; s++)
 		fg_jw_kint(w, rstatus_name((enum rstatus)s), n[s]);

@@ -12,7 +12,8 @@
  * Jobs. engine_apply, engine_kill and engine_enforce each start one job for the process; a
  * process has at most one job at a time: a new one waits for the running one to end (a user
  * command is queued ahead of an enforcement pass, and an enforcement pass already queued is
- * merged into it). Jobs of different processes run at once, paced only by the token buckets.
+ * merged into it). Jobs of different processes run at once, paced only by the token buckets
+ * (and the gates that follow them: doc/conductor-engine.md).
  *
  * Enforcement. After a successful engine_apply with enforce on, the Scheduler runs an
  * enforcement job for the process every interval_s seconds (+/- 10 % jitter): observe (batched

@@ -39,11 +39,12 @@ const char *plugin_name(const struct plugin *);
 /* scheduler.c: token buckets with AIMD, priorities, fairness; enforcement timers. */
 enum prio { PRIO_USER, PRIO_REMEDY, PRIO_SWEEP }; /* user commands > remediation > sweeps */
 #define PRIO_N 3
-/* A burst from a full bucket restarts its refill this much later: AWS's bucket, full too,
- * starts refilling only when the first call arrives (a connection and a TLS handshake after
- * it left); a bucket refilling ahead of AWS's would see the calls it paces at the full rate
+/* A burst from a full bucket starts its refill when the first reply to it arrives, at the
+ * latest this long after it: AWS's bucket, full too, starts refilling only when the first call
+ * arrives (after a connection, a TLS handshake, and however long the Conductor took to send
+ * it), and a bucket refilling ahead of AWS's sees the calls it paces at the full rate
  * throttled. */
-#define SCHED_SERVER_LAG_MS 20
+#define SCHED_REFILL_WAIT_MS 500
 struct sched;
 struct sched_bucket;
 struct sched_wait;
@@ -70,7 +71,8 @@ struct sched_bucket *sched_gate(struct sched *, const char *account, const char 
 void sched_release(struct sched_bucket *);
 size_t sched_gate_inuse(const struct sched_bucket *);
 /* After each attempt: a throttling reply halves the bucket's rate (at most once a second);
- * other replies raise it again by a tenth of its configured rate per second. */
+ * other replies raise it again by a tenth of its configured rate per second. The first reply
+ * after a burst from a full bucket starts its refill. */
 void sched_feedback(struct sched_bucket *, int throttled);
 double sched_bucket_rate(const struct sched_bucket *);
 void sched_stats(const struct sched *, struct sched_stats *);
@@ -174,7 +176,8 @@ struct rrec {
 	char *last_error;
 	char *props;           /* complete desired properties of the last intent (JSON) */
 	char *obs_text;        /* the last observation (JSON), NULL when unknown */
-	fg_json obs;           /* obs_text parsed: made by rrec_obs, dropped when a job ends */
+	fg_json obs;           /* obs_text parsed: made by rrec_obs, dropped when its step or
+	                        * job ends */
 	char **deps;           /* logical ids it referenced when last applied */
 	size_t ndeps;
 	char *retiring;        /* a replaced resource's old physical id, to delete */
@@ -201,8 +204,9 @@ void rrec_free(struct rrec *);
 void rrec_set(char **field, const char *value);
 /* Keeps observed JSON text (NULL: unknown); -1 with *err when it does not parse. */
 int rrec_set_observed(struct rrec *, const char *json, char **err);
-/* The last observation parsed (kept until rrec_obs_drop), or NULL when unknown. At rest a
- * record keeps only the text: a tree costs several times its size. */
+/* The last observation parsed (kept until rrec_obs_drop or the next rrec_set_observed), or
+ * NULL when unknown. Only records being worked on hold a tree: one costs several times the
+ * size of its text. */
 fg_json rrec_obs(struct rrec *);
 void rrec_obs_drop(struct rrec *);
 /* Writes the record as it is now; writes of one record are ordered, and a write asked for

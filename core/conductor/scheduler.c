@@ -68,7 +68,8 @@ struct sched_bucket {
 	double burst;
 	double rate;
 	double tokens;
-	uint64_t last_ms;     /* when tokens were last refilled */
+	uint64_t last_ms;     /* when tokens were last refilled (ahead: when refill starts) */
+	int bursting;         /* a burst left a full bucket: its first reply starts the refill */
 	uint64_t decrease_ms; /* when the rate was last halved */
 	uint64_t increase_ms; /* when the rate was last raised */
 	TAILQ_HEAD(, flow) ring[PRIO_N]; /* flows with waits, served in turn */
@@ -284,8 +285,10 @@ sched_acquire(struct sched_bucket *b, enum prio prio, const char *flow, void (*f
 	if (b->cap == 0 && next_wait(b) == NULL) {
 		/* The bucket was idle: when it is full, AWS's is too, and a burst starts now. */
 		refill(b);
-		if (b->tokens >= b->burst)
-			b->last_ms = fg_mono_ms() + SCHED_SERVER_LAG_MS;
+		if (b->tokens >= b->burst) {
+			b->last_ms = fg_mono_ms() + SCHED_REFILL_WAIT_MS;
+			b->bursting = 1;
+		}
 	}
 	TAILQ_FOREACH(f, &b->ring[prio], link)
 		if (strcmp(f->name, flow) == 0)
@@ -373,6 +376,17 @@ sched_feedback(struct sched_bucket *b, int throttled)
 		floor = MIN_RATE;
 	if (floor > b->cfg_rate)
 		floor = b->cfg_rate;
+	if (b->bursting) {
+		/* The first reply: AWS has taken the burst's first call; refill from now. */
+		b->bursting = 0;
+		if (now < b->last_ms) {
+			b->last_ms = now;
+			if (next_wait(b) != NULL) {
+				fg_timer_del(b->timer);
+				fg_timer_add(b->timer, 0);
+			}
+		}
+	}
 	if (throttled) {
 		b->s->stats.throttled++;
 		if (now - b->decrease_ms >= DECREASE_EVERY_MS || b->decrease_ms == 0) {

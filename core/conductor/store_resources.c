@@ -147,7 +147,7 @@ rrec_free(struct rrec *r)
 	free(r);
 }
 
-/* Keeps the observation, text and tree; -1 with *err when it is not JSON. */
+/* Keeps the observation's text; -1 with *err when it is not JSON. */
 int
 rrec_set_observed(struct rrec *r, const char *json, char **err)
 {
@@ -156,8 +156,9 @@ rrec_set_observed(struct rrec *r, const char *json, char **err)
 	*err = NULL;
 	if (json != NULL && (v = fg_json_parse(json, strlen(json), err)) == NULL)
 		return -1;
-	fg_json_free(r->obs);
-	r->obs = v;
+	/* Parsed again when a step needs it: thousands of observations arrive together. */
+	fg_json_free(v);
+	rrec_obs_drop(r);
 	rrec_set(&r->obs_text, json);
 	return 0;
 }
@@ -259,7 +260,6 @@ rrec_read(fg_json item, char **err)
 		*err = fg_printf("resource %s/%s: observed: %s", fid, lid, perr);
 		free(perr);
 	}
-	rrec_obs_drop(r);
 	if (*err == NULL && deps != NULL) {
 		fg_json d = fg_json_parse(deps, strlen(deps), &perr);
 

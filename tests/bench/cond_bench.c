@@ -16,6 +16,8 @@
 #define READY_TRIES 600 /* of 100 ms */
 #define MAX_FLAGS 32
 
+static struct cb *running; /* stopped at exit when a benchmark fails */
+
 static const char *const status_names[] = { "pending", "creating", "ready", "updating",
 	"deleting", "failed" };
 
@@ -127,14 +129,31 @@ client_ready(struct cb *b)
 	return 1;
 }
 
+/* A benchmark that fails exits: its servers go with it. */
+static void
+kill_running(void)
+{
+	if (running == NULL)
+		return;
+	if (running->cond > 0)
+		kill(running->cond, SIGKILL);
+	if (running->lc.pid > 0)
+		kill(running->lc.pid, SIGKILL);
+	fprintf(stderr, "bench: stopped; what it left is in %s\n", running->dir);
+}
+
 /* Starts localcloud and the Conductor; see cond_bench.h. */
 void
 cb_start(struct cb *b, const char *name, const char *const *flags)
 {
+	static int registered;
 	char *tmpl = fg_printf("/tmp/fugue-bench-%s.XXXXXX", name);
 	int i;
 
 	memset(b, 0, sizeof(*b));
+	if (!registered++)
+		atexit(kill_running);
+	running = b;
 	if (mkdtemp(tmpl) == NULL || chdir(tmpl) < 0)
 		fatal("%s", tmpl);
 	b->dir = tmpl;
@@ -181,6 +200,7 @@ cb_stop(struct cb *b)
 	kill(b->cond, SIGTERM);
 	waitpid(b->cond, &st, 0);
 	lcb_stop(&b->lc);
+	running = NULL;
 	if (chdir("/") < 0)
 		fatal("/");
 	if (getenv("BENCH_KEEP") != NULL)
@@ -392,39 +412,35 @@ rfc3339_ms(const char *s)
 	return (int64_t)timegm(&tm) * 1000 + ms;
 }
 
-/* Sums the resource counts of the processes whose alias starts with prefix. */
-unsigned
-cb_counts(struct cb *b, const char *prefix, int64_t counts[6], int64_t *updated_ms)
+/* Sums up the processes under prefix. */
+void
+cb_status(struct cb *b, const char *prefix, struct cb_status *st)
 {
 	struct reply rep;
 	fg_json procs;
-	unsigned nprocs = 0;
 
-	memset(counts, 0, 6 * sizeof(int64_t));
-	if (updated_ms != NULL)
-		*updated_ms = 0;
+	memset(st, 0, sizeof(*st));
 	cb_request(b, "status", NULL, &rep);
 	procs = fg_json_get(rep.result, "processes");
 	for (size_t i = 0; i < fg_json_len(procs); i++) {
 		fg_json p = fg_json_at(procs, i), res = fg_json_get(p, "resources");
 		const char *alias = fg_json_str(fg_json_get(p, "alias"));
+		const char *msg = fg_json_str(fg_json_get(p, "last_message"));
+		int64_t t = rfc3339_ms(fg_json_str(fg_json_get(p, "updated")));
 
 		if (alias == NULL || strncmp(alias, prefix, strlen(prefix)) != 0)
 			continue;
-		nprocs++;
-		if (updated_ms != NULL) {
-			int64_t t = rfc3339_ms(fg_json_str(fg_json_get(p, "updated")));
-
-			if (t > *updated_ms)
-				*updated_ms = t;
-		}
-		for (int s = 0; s < 6; s++) {
+		st->procs++;
+		st->reported += msg != NULL && *msg != '\0';
+		st->enforced += msg != NULL && strncmp(msg, "enforce:", 8) == 0;
+		if (t > st->updated_ms)
+			st->updated_ms = t;
+		for (int k = 0; k < 6; k++) {
 			int64_t n = 0;
 
-			if (fg_json_int(fg_json_get(res, status_names[s]), &n) == 0)
-				counts[s] += n;
+			if (fg_json_int(fg_json_get(res, status_names[k]), &n) == 0)
+				st->n[k] += n;
 		}
 	}
 	reply_free(&rep);
-	return nprocs;
 }

@@ -46,11 +46,16 @@ void cb_queues_composition(struct cb *, const char *file, const char *prefix, un
     char **key, char hash[65]);
 /* Runs a process of the composition under alias. */
 void cb_run(struct cb *, const char *alias, const char *key, const char *hash);
-/* Resources of every process by status, summed over the processes whose alias starts with
- * prefix: counts[0..5] = pending, creating, ready, updating, deleting, failed; *updated_ms
- * (when not NULL) the latest Updated time of those processes, ms since the epoch (the end of
- * a job updates its process's last message). Returns the number of such processes. */
-unsigned cb_counts(struct cb *, const char *prefix, int64_t counts[6], int64_t *updated_ms);
+/* What status says of the processes whose alias starts with a prefix. */
+struct cb_status {
+	int64_t n[6];        /* resources: pending, creating, ready, updating, deleting, failed */
+	unsigned procs;
+	unsigned reported;   /* processes with a last message (a job of theirs ended) */
+	unsigned enforced;   /* processes whose last message is an enforcement pass's */
+	int64_t updated_ms;  /* the latest Updated time, ms since the epoch (the end of a job
+	                      * updates its process's last message) */
+};
+void cb_status(struct cb *, const char *prefix, struct cb_status *);
 /* Microseconds on the monotonic clock. */
 uint64_t cb_now_us(void);
 

@@ -6,10 +6,11 @@
  *            set to the same (--limit sqs.write=50): achieved create rate (target >= 45/s) and
  *            the share of throttled calls (target <= 1 %).
  *   rss      10,000 queues in 100 processes, no latency: the Conductor's VmRSS and VmHWM once
- *            converged (target <= 64 MB).
+ *            converged, and after an enforcement pass of every process (target <= 64 MB).
  * Usage: bench-converge [latency|rate|rss ...] (all three by default). Prints figures; asserts
  * nothing (the machine may be shared: times are noisy). BENCH_VERBOSE prints every status
- * poll; see cond_bench.h for BENCH_KEEP and BENCH_CONDUCTOR_FLAGS. */
+ * poll; see cond_bench.h for BENCH_KEEP, BENCH_HOLD, BENCH_CONDUCTOR_FLAGS and
+ * BENCH_CONDUCTOR_WRAPPER. */
 #include "config.h"
 
 #include <stdio.h>
@@ -25,46 +26,57 @@
 #define RATE 50
 #define RSS_PROCS 100
 #define RSS_QUEUES 100
+#define RSS_INTERVAL "10"
 #define POLL_MS 20
 #define GIVE_UP_S 600
 
-/* Polls status until want resources of the processes under prefix are ready (or failed);
- * returns the seconds since t0, and each time ready first reached marks[i] in at[i]. */
-static double
-wait_ready(struct cb *b, const char *prefix, int64_t want, uint64_t t0, const int64_t *marks,
-    double *at, size_t nmarks)
+/* When a run converged, as seen by polling status. */
+struct conv {
+	double ready_s;     /* request to the first poll with every resource ready (or failed) */
+	double mark_s;      /* ... with at least mark resources ready */
+	double job_s;       /* request to the end of the last job (its process's Updated time) */
+	unsigned polls;
+	struct cb_status st;
+};
+
+/* Polls status until want resources of the processes under prefix are ready (or failed) and
+ * each process's job reported; times are from t0 (the request). */
+static void
+wait_ready(struct cb *b, const char *prefix, int64_t want, int64_t mark, uint64_t t0,
+    struct conv *cv)
 {
-	int64_t n[6], updated, wall0 = fg_wall_ms() - (int64_t)(cb_now_us() - t0) / 1000;
-	size_t m = 0;
-	unsigned polls = 0;
+	int64_t wall0 = fg_wall_ms() - (int64_t)(cb_now_us() - t0) / 1000;
 	double secs;
 
+	memset(cv, 0, sizeof(*cv));
+	cv->ready_s = cv->mark_s = -1;
 	for (;;) {
-		cb_counts(b, prefix, n, &updated);
-		polls++;
+		cb_status(b, prefix, &cv->st);
+		cv->polls++;
 		secs = (double)(cb_now_us() - t0) / 1e6;
 		if (getenv("BENCH_VERBOSE") != NULL)
 			printf("  %7.3f s: %lld pending, %lld creating, %lld ready, %lld failed\n",
-			    secs, (long long)n[0], (long long)n[1], (long long)n[2], (long long)n[5]);
-		for (; m < nmarks && n[2] >= marks[m]; m++)
-			at[m] = secs;
-		if (n[2] + n[5] >= want)
+			    secs, (long long)cv->st.n[0], (long long)cv->st.n[1],
+			    (long long)cv->st.n[2], (long long)cv->st.n[5]);
+		if (cv->mark_s < 0 && cv->st.n[2] >= mark)
+			cv->mark_s = secs;
+		if (cv->ready_s < 0 && cv->st.n[2] + cv->st.n[5] >= want)
+			cv->ready_s = secs;
+		if (cv->ready_s >= 0 && cv->st.reported == cv->st.procs)
 			break;
 		if (secs > GIVE_UP_S)
 			fatalx("not converged after %d s: %lld of %lld ready (see %s/conductor.log)",
-			    GIVE_UP_S, (long long)n[2], (long long)want, b->dir);
+			    GIVE_UP_S, (long long)cv->st.n[2], (long long)want, b->dir);
 		usleep(POLL_MS * 1000);
 	}
-	if (n[5] > 0)
-		printf("  %lld resources FAILED (see %s/conductor.log)\n", (long long)n[5], b->dir);
-	printf("  %u status polls (%.0f ms a round trip through SQS); the last job ended %.2f s "
-	    "after the request (its process's Updated time)\n", polls, secs * 1000 / polls,
-	    (double)(updated - wall0) / 1000);
-	return secs;
+	cv->job_s = (double)(cv->st.updated_ms - wall0) / 1000;
+	if (cv->st.n[5] > 0)
+		printf("  %lld resources FAILED (see %s/conductor.log)\n", (long long)cv->st.n[5],
+		    b->dir);
 }
 
 /* The engine's figures from the Conductor's log (its last "engine:" line) and the CPU time
- * the Conductor and localcloud used since cpu0[2] was taken. */
+ * the Conductor and localcloud used since cpu0 was taken. */
 static void
 print_engine_line(const struct cb *b, const double cpu0[2])
 {
@@ -102,15 +114,24 @@ cpu_mark(const struct cb *b, double cpu[2])
 	cpu[1] = cb_cpu_s(b->lc.pid);
 }
 
+/* How the convergence was seen. */
+static void
+print_conv(const struct conv *cv)
+{
+	printf("  request to all ready: %.2f s (seen by %u status polls, each a round trip "
+	    "through SQS); the job ended %.2f s after the request (its process's Updated time)\n",
+	    cv->ready_s, cv->polls, cv->job_s);
+}
+
 /* 1,000 queues with 100 ms per SQS call. */
 static void
 phase_latency(void)
 {
 	struct cb b;
 	char hash[65], *key, rule[128];
+	struct conv cv;
 	uint64_t t0;
-	double secs, at[1], cpu0[2];
-	const int64_t half[] = { LAT_QUEUES / 2 };
+	double cpu0[2];
 	fg_json c;
 
 	cb_start(&b, "converge", NULL);
@@ -121,12 +142,11 @@ phase_latency(void)
 	cpu_mark(&b, cpu0);
 	t0 = cb_now_us();
 	cb_run(&b, "converge", key, hash);
-	secs = wait_ready(&b, "converge", LAT_QUEUES, t0, half, at, 1);
+	wait_ready(&b, "converge", LAT_QUEUES, LAT_QUEUES / 2, t0, &cv);
 	c = cb_admin(&b, "GET", "counters", NULL);
 	printf("bench-converge latency: %d independent queues, %d ms per SQS call\n", LAT_QUEUES,
 	    LAT_MS);
-	printf("  request to all ready: %.2f s (half ready at %.2f s; status polled every %d ms, "
-	    "each poll a round trip through SQS)\n", secs, at[0], POLL_MS);
+	print_conv(&cv);
 	printf("  target <= 3 s; a sequential client >= %.0f s, 10 at a time >= %.0f s\n",
 	    (double)LAT_QUEUES * LAT_MS / 1000, (double)LAT_QUEUES * LAT_MS / 10000);
 	cb_print_counters(c);
@@ -145,10 +165,10 @@ phase_rate(void)
 	static const char *const flags[] = { "--limit", "sqs.write=50", NULL };
 	struct cb b;
 	char hash[65], *key, rule[128];
-	const int64_t marks[] = { RATE_QUEUES / 3 };
-	double secs, at[1], cpu0[2];
-	int64_t creates, throttled;
+	int64_t creates, throttled, mark = RATE_QUEUES / 3;
+	struct conv cv;
 	uint64_t t0;
+	double cpu0[2];
 	fg_json c;
 
 	cb_start(&b, "converge-rate", flags);
@@ -160,17 +180,19 @@ phase_rate(void)
 	cpu_mark(&b, cpu0);
 	t0 = cb_now_us();
 	cb_run(&b, "converge", key, hash);
-	secs = wait_ready(&b, "converge", RATE_QUEUES, t0, marks, at, 1);
+	wait_ready(&b, "converge", RATE_QUEUES, mark, t0, &cv);
 	c = cb_admin(&b, "GET", "counters", NULL);
 	creates = cb_count(c, "sqs", "CreateQueue");
 	/* Each queue is made by one CreateQueue that succeeds; every other one was throttled. */
 	throttled = creates - RATE_QUEUES;
 	printf("bench-converge rate: %d queues, localcloud limits CreateQueue to %d/s (burst %d), "
 	    "--limit sqs.write=%d\n", RATE_QUEUES, RATE, RATE, RATE);
-	printf("  request to all ready: %.2f s: %.1f creates/s overall, %.1f/s after the first "
-	    "third (the burst spent)\n", secs, RATE_QUEUES / secs,
-	    (RATE_QUEUES - marks[0]) / (secs - at[0]));
-	printf("  CreateQueue calls %lld for %d queues: %lld throttled (%.2f %%)\n",
+	print_conv(&cv);
+	printf("  %.1f creates/s overall", RATE_QUEUES / cv.ready_s);
+	if (cv.ready_s > cv.mark_s)
+		printf(", %.1f/s after the first third (the burst spent)",
+		    (double)(RATE_QUEUES - mark) / (cv.ready_s - cv.mark_s));
+	printf("\n  CreateQueue calls %lld for %d queues: %lld throttled (%.2f %%)\n",
 	    (long long)creates, RATE_QUEUES, (long long)throttled,
 	    creates ? 100.0 * (double)throttled / (double)creates : 0.0);
 	printf("  target >= 45/s with <= 1 %% throttled\n");
@@ -181,19 +203,21 @@ phase_rate(void)
 	cb_stop(&b);
 }
 
-/* 100 processes of 100 queues: the Conductor's memory. */
+/* 100 processes of 100 queues: the Conductor's memory, converged and after enforcement. */
 static void
 phase_rss(void)
 {
+	static const char *const flags[] = { "--enforcement-interval", RSS_INTERVAL, NULL };
 	struct cb b;
 	char hash[65], *key, file[64], prefix[32], alias[32];
+	struct cb_status st;
+	struct conv cv;
 	long rss0;
-	double secs;
 	uint64_t t0;
 	double cpu0[2];
 	fg_json c;
 
-	cb_start(&b, "converge-rss", NULL);
+	cb_start(&b, "converge-rss", flags);
 	fg_json_free(cb_admin(&b, "DELETE", "counters", NULL));
 	rss0 = cb_proc_kib(&b, "VmRSS");
 	cpu_mark(&b, cpu0);
@@ -206,16 +230,23 @@ phase_rss(void)
 		cb_run(&b, alias, key, hash);
 		free(key);
 	}
-	secs = wait_ready(&b, "rss-", RSS_PROCS * RSS_QUEUES, t0, NULL, NULL, 0);
+	wait_ready(&b, "rss-", RSS_PROCS * RSS_QUEUES, 0, t0, &cv);
 	c = cb_admin(&b, "GET", "counters", NULL);
-	printf("bench-converge rss: %d processes of %d queues, no latency\n", RSS_PROCS,
-	    RSS_QUEUES);
-	printf("  all %d ready %.2f s after the first run request\n", RSS_PROCS * RSS_QUEUES, secs);
-	printf("  conductor VmRSS %ld KiB (%ld KiB before the runs), VmHWM %ld KiB; target <= "
-	    "64 MB\n", cb_proc_kib(&b, "VmRSS"), rss0, cb_proc_kib(&b, "VmHWM"));
+	printf("bench-converge rss: %d processes of %d queues, no latency, enforcement every %s s\n",
+	    RSS_PROCS, RSS_QUEUES, RSS_INTERVAL);
+	print_conv(&cv);
+	printf("  converged: conductor VmRSS %ld KiB (%ld KiB before the runs), VmHWM %ld KiB; "
+	    "target <= 64 MB\n", cb_proc_kib(&b, "VmRSS"), rss0, cb_proc_kib(&b, "VmHWM"));
 	cb_print_counters(c);
 	print_engine_line(&b, cpu0);
 	fg_json_free(c);
+	/* Every process enforced once more: sweeps of all 10,000 queues. */
+	do {
+		usleep(500 * 1000);
+		cb_status(&b, "rss-", &st);
+	} while (st.enforced < st.procs);
+	printf("  after an enforcement pass of every process: VmRSS %ld KiB, VmHWM %ld KiB\n",
+	    cb_proc_kib(&b, "VmRSS"), cb_proc_kib(&b, "VmHWM"));
 	cb_stop(&b);
 }
 

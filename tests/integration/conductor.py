@@ -141,13 +141,18 @@ for line in sys.stdin:
 """
 
 
+def need_aws():
+    """Skips the scenario when Debian's AWS CLI is missing (call it before starting anything)."""
+    if not os.access(AWS, os.X_OK):
+        skip("%s is not installed (scripts/deps installs awscli)" % AWS)
+
+
 class AwsCli:
     """Debian's AWS CLI (/usr/bin/aws, awscli 2.9, which ignores AWS_ENDPOINT_URL and
     AWS_REGION) against a Localcloud, its commands run by one long-lived driver process."""
 
     def __init__(self, cloud):
-        if not os.access(AWS, os.X_OK):
-            skip("%s is not installed (scripts/deps installs awscli)" % AWS)
+        need_aws()
         self.url = cloud.url
         env = dict(os.environ)
         env.update(AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY,
@@ -277,6 +282,17 @@ class Conductor:
         """Sends a signal to the daemon."""
         self.proc.send_signal(sig)
 
+    def wait_log(self, text, start=0, timeout=30):
+        """Waits until the log has text after offset start; returns the log's length."""
+        end = time.time() + timeout
+        while time.time() < end:
+            log = self.log()
+            if text in log[start:]:
+                return len(log)
+            check(self.alive(), "fugue-conductor exited:\n" + log)
+            time.sleep(0.05)
+        raise AssertionError("no %r in the log within %d s" % (text, timeout))
+
     def intents_resolved(self):
         """How many open intents (create, update, delete) the daemon's lives resolved at
         restart, by kind, from its log: the work a kill interrupted."""
@@ -341,6 +357,20 @@ class Cli:
     def json(self, *args, want=0):
         """Runs fugue --json; returns the parsed output."""
         return json.loads(self.run("--json", *args, want=want)[0])
+
+    def spawn(self, *args):
+        """Starts fugue in the background; see collect."""
+        return subprocess.Popen([FUGUE] + list(args), cwd=self.dir, env=self.env, text=True,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+
+    def collect(self, p, want=0, timeout=90):
+        """Waits for a fugue started by spawn; checks its exit status; returns (stdout,
+        stderr)."""
+        out, err = p.communicate(timeout=timeout)
+        check(p.returncode == want, "fugue %s: exit %d, want %d\nstdout: %s\nstderr: %s" %
+              (" ".join(p.args[1:]), p.returncode, want, out, err))
+        return out, err
 
     def close(self):
         """Removes the scratch directory."""

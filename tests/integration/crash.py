@@ -4,19 +4,22 @@ delaying its calls: SQS mutations by 0.5 to 5 s), it is killed with SIGKILL at r
 10 times, restarted each time on the same prefix and localcloud; then an update (every queue's
 visibility timeout changed, 10 queues dropped, 10 added) converges under 10 more kills.
 Afterwards every queue exists exactly once (counted by name and by its fugue:fid and fugue:id
-tags, with Debian's AWS CLI) as declared, the process is Running with its 200 resources ready,
-and a kill leaves none of them. CRASH_SEED=N replays the kill moments of a run (the seed is
-printed first; localcloud's latencies are random on their own)."""
+tags, with Debian's AWS CLI) as declared, and the process is Running with its 200 resources
+ready; then a kill, under 5 more kills, leaves no queue and no resource record. CRASH_SEED=N
+replays the kill moments of a run (the seed is printed first; localcloud's latencies are random
+on their own)."""
+import json
 import os
 import random
 import tempfile
 import time
 
-from conductor import ACCOUNT, AwsCli, Cli, Conductor, Localcloud, check
+from conductor import ACCOUNT, AwsCli, Cli, Conductor, Localcloud, check, need_aws
 
 PREFIX = "crash%d-" % os.getpid()
 QUEUES = 200
 KILLS = 10  # during the run, and as many during the update
+KILL_KILLS = 5  # during the kill
 # Calls wait this long in localcloud (ms, plus up to the jitter), so that kills land while
 # many are in flight. Every rule matching a call applies.
 SLOW = ["CreateQueue", "SetQueueAttributes", "TagQueue", "UntagQueue", "DeleteQueue"]
@@ -63,12 +66,16 @@ def resources(cli):
     return s["state"], s["resources"], s.get("resource_list", [])
 
 
-def crashes(c, cloud, aws, rng):
-    """Kills the Conductor at random moments after it is ready (its calls slowed) and restarts
-    it (at full speed: its boot makes calls of the slowed kinds too); returns how many queues
-    each kill saw, and when the last life started."""
+def converge_under_kills(c, cloud, aws, rng, kills, cli, command, *args):
+    """Runs fugue command in the background; once the Conductor started its job, kills it at
+    random moments (its calls slowed) and restarts it (at full speed: its boot makes calls of
+    the slowed kinds too); returns the FID the command answered and when the last life
+    started."""
+    offset = len(c.log())
+    p = cli.spawn("--json", command, *args)
+    c.wait_log(" %s job started" % command, offset)
     seen = []
-    for _ in range(KILLS):
+    for _ in range(kills):
         time.sleep(rng.uniform(0.05, 2.0))
         c.proc.kill()
         c.proc.wait()
@@ -76,7 +83,10 @@ def crashes(c, cloud, aws, rng):
         seen.append(len(aws.queue_urls("crash-")))
         started = c.start()["started"]
         cloud.faults(FAULTS)
-    return seen, started
+    print("%s: queues at each kill: %s" % (command, seen), flush=True)
+    r = json.loads(cli.collect(p)[0])
+    check(r["state"] == ("Killing" if command == "kill" else "Running"), "%s: %r" % (command, r))
+    return r["fid"], started
 
 
 def check_converged(aws, fid, lst, want, visibility):
@@ -127,6 +137,7 @@ def main():
     seed = int(os.environ.get("CRASH_SEED") or random.SystemRandom().randrange(1 << 32))
     print("CRASH_SEED=%d" % seed, flush=True)
     rng = random.Random(seed)
+    need_aws()
     cli = Cli()
     cloud = Localcloud()
     aws = AwsCli(cloud)
@@ -139,14 +150,12 @@ def main():
             path = os.path.join(tmp, "crash.lw")
             composition(path, 1, 30)
             cloud.faults(FAULTS)
-            fid = cli.json("run", "-a", "crash", path)["fid"]
             t_run = time.time()
-            seen, _ = crashes(c, cloud, aws, rng)
-            print("queues seen at each kill of the run: %s" % seen)
-            check(seen[0] < QUEUES, "the first kill came after convergence: raise the faults")
+            fid, _ = converge_under_kills(c, cloud, aws, rng, KILLS, cli, "run", "-a", "crash",
+                                          path)
             want = composition(path, 11, 45)
-            check(cli.json("update", "crash", path)["state"] == "Running", "update")
-            _, since = crashes(c, cloud, aws, rng)
+            _, since = converge_under_kills(c, cloud, aws, rng, KILLS, cli, "update", "crash",
+                                            path)
         t_crash = time.time()
         cloud.faults([])
         took = wait("converged after the crashes", lambda: converged(cli, since), 60)
@@ -155,19 +164,26 @@ def main():
               "after the crashes: %s %r" % (state, counts))
         check_converged(aws, fid, lst, want, 45)
         t_conv = time.time()
-        cli.json("-y", "kill", "crash")
+        cloud.faults(FAULTS)
+        converge_under_kills(c, cloud, aws, rng, KILL_KILLS, cli, "kill", "-y", "crash")
+        cloud.faults([])
         wait("the process gone", lambda: cli.json("status") == {"processes": []}, 60)
         check(queues(aws) == {}, "left after kill: %r" % sorted(queues(aws)))
+        left = aws("dynamodb", "scan", "--table-name", PREFIX + "fugue-resources")["Items"]
+        check(left == [], "resource records left after kill: %r" % left)
         check(c.alive(), "the Conductor died")
+        rc = c.stop()[0]
+        check(rc == 0, "fugue-conductor exited with %d on SIGTERM (a sanitizer report?):\n%s" %
+              (rc, c.log()[-5000:]))
         intents = c.intents_resolved()
         print("open intents resolved at restarts: %r" % intents)
         check(sum(intents.values()) > 0, "no kill interrupted a mutating call")
-        print("%d kills over %.1f s; converged %.1f s after the last; kill took %.1f s; "
-              "%.0f s in all" % (2 * KILLS, t_crash - t_run, took, time.time() - t_conv,
-                                 time.time() - t0))
+        print("%d kills over %.1f s; converged %.1f s after the last; kill (%d kills) took "
+              "%.1f s; %.0f s in all" % (2 * KILLS, t_crash - t_run, took, KILL_KILLS,
+                                          time.time() - t_conv, time.time() - t0))
         print("ok: %d queues, %d kills: each queue once, by name and by tag, as declared; "
               "Running, all ready; nothing left after kill (CRASH_SEED=%d)" %
-              (QUEUES, 2 * KILLS, seed))
+              (QUEUES, 2 * KILLS + KILL_KILLS, seed))
         c.remove()
     except BaseException:
         print(c.log()[-20000:])

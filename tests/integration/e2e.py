@@ -11,7 +11,7 @@ import os
 import tempfile
 import time
 
-from conductor import TOP, AwsCli, Cli, Conductor, Localcloud, check
+from conductor import TOP, AwsCli, Cli, Conductor, Localcloud, check, need_aws
 
 PREFIX = "e2e%d-" % os.getpid()
 EXAMPLE = os.path.join(TOP, "examples", "queues-and-buckets.lw")
@@ -278,6 +278,7 @@ def history(s):
 
 
 def main():
+    need_aws()
     cli = Cli()
     cloud = Localcloud()
     aws = AwsCli(cloud)
@@ -295,6 +296,9 @@ def main():
             kill(s)
         history(s)
         check(c.alive(), "the Conductor died")
+        rc = c.stop()[0]
+        check(rc == 0, "fugue-conductor exited with %d on SIGTERM (a sanitizer report?):\n%s" %
+              (rc, c.log()[-5000:]))
         print("ok: run, drift put back, suspend, resume, update, dry runs, kill, history, "
               "unknown process (%.0f s)" % (time.time() - t0))
         c.remove()

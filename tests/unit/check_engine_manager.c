@@ -143,7 +143,7 @@ world_ref(void *arg, const char *lid, const char *attr)
 
 	for (size_t i = 0; i < w->n; i++)
 		if (strcmp(w->recs[i]->lid, lid) == 0)
-			return fg_json_get(w->recs[i]->obs, attr);
+			return fg_json_get(rrec_obs(w->recs[i]), attr);
 	return NULL;
 }
 

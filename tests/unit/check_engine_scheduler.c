@@ -107,29 +107,64 @@ START_TEST(test_rate_and_cancel)
 }
 END_TEST
 
-START_TEST(test_burst_stays_behind_aws)
+/* The first reply to a burst, after REPLY_MS. */
+#define REPLY_MS 30
+struct reply_at {
+	struct sched_bucket *b;
+	struct fg_timer *t;
+};
+
+/* Reports a reply that was not throttled. */
+static void
+on_reply_at(void *arg)
+{
+	struct reply_at *r = arg;
+
+	sched_feedback(r->b, 0);
+}
+
+/* A burst of 2 then 2 more calls at 50/s; with_reply: the first reply comes after REPLY_MS. */
+static void
+burst(int with_reply, struct log *log, uint64_t *t0)
 {
 	struct fg_loop *loop = fg_loop_new();
 	struct engine_limit l = { "sqs", 1, 50, 2 };
 	struct sched *s = sched_new(loop, &l, 1);
 	struct sched_bucket *b = sched_bucket(s, "acct", "us-east-1", "sqs", 1);
+	struct reply_at r = { b, fg_timer_new(loop, on_reply_at, &r) };
 	struct grant g[4];
-	struct log log = { .n = 0 };
-	uint64_t t0 = fg_mono_ms();
 
+	*t0 = fg_mono_ms();
 	for (int i = 0; i < 4; i++) {
-		g[i].log = &log;
+		g[i].log = log;
 		snprintf(g[i].name, sizeof(g[i].name), "w%d", i);
 		sched_acquire(b, PRIO_USER, "p", on_grant, &g[i]);
 	}
+	if (with_reply)
+		fg_timer_add(r.t, REPLY_MS);
 	fg_loop_run(loop);
-	ck_assert_uint_eq(log.n, 4);
-	/* The burst leaves at once; the refill starts SCHED_SERVER_LAG_MS after it, as AWS's
-	 * bucket starts when the first call arrives; then one call every 20 ms. */
-	ck_assert_uint_ge(log.at_ms[2] - t0, SCHED_SERVER_LAG_MS + 20 - 1);
-	ck_assert_uint_ge(log.at_ms[3] - log.at_ms[2], 20 - 1);
+	fg_timer_free(r.t);
 	sched_free(s);
 	fg_loop_free(loop);
+}
+
+START_TEST(test_burst_stays_behind_aws)
+{
+	struct log log = { .n = 0 };
+	uint64_t t0;
+
+	/* The burst leaves at once; the refill starts with the first reply (AWS's bucket starts
+	 * when the first call arrives), then one call every 20 ms. */
+	burst(1, &log, &t0);
+	ck_assert_uint_eq(log.n, 4);
+	ck_assert_uint_ge(log.at_ms[2] - t0, REPLY_MS + 20 - 1);
+	ck_assert_uint_ge(log.at_ms[3] - log.at_ms[2], 20 - 1);
+	/* Without a reply, SCHED_REFILL_WAIT_MS after the burst at the latest. */
+	log.n = 0;
+	burst(0, &log, &t0);
+	ck_assert_uint_eq(log.n, 4);
+	ck_assert_uint_ge(log.at_ms[2] - t0, SCHED_REFILL_WAIT_MS + 20 - 1);
+	ck_assert_uint_le(log.at_ms[2] - t0, 10 * SCHED_REFILL_WAIT_MS);
 }
 END_TEST
 
