@@ -426,12 +426,23 @@ store_item_begin(struct fg_jw *w)
 	fg_jw_obj(w);
 }
 
-/* Adds the version condition of put and delete ("ConditionExpression" and the :ver value). */
+/* Adds the version condition of a write ("ConditionExpression" and the :ver value). A put of
+ * a new item (expect 0) needs the item absent, a put of a known one its version: a put sent by
+ * a Conductor killed before it landed never brings back an item deleted since. A delete also
+ * succeeds when the item is already gone. */
 static void
-write_version_cond(struct fg_jw *w, enum store_table t, int64_t expect)
+write_version_cond(struct fg_jw *w, enum store_table t, int64_t expect, int remove)
 {
-	char *cond = fg_printf("attribute_not_exists(%s) OR ver = :ver", tables[t].hash);
+	char *cond;
 
+	if (expect == 0 && !remove) {
+		cond = fg_printf("attribute_not_exists(%s)", tables[t].hash);
+		fg_jw_kstr(w, "ConditionExpression", cond);
+		free(cond);
+		return;
+	}
+	cond = remove ? fg_printf("attribute_not_exists(%s) OR ver = :ver", tables[t].hash) :
+	    fg_strdup("ver = :ver");
 	fg_jw_kstr(w, "ConditionExpression", cond);
 	fg_jw_key(w, "ExpressionAttributeValues");
 	fg_jw_obj(w);
@@ -454,7 +465,7 @@ store_put(struct store *st, enum store_table t, struct fg_jw *w, int64_t expect,
 	fg_jw_end_obj(w);
 	fg_jw_kstr(w, "TableName", st->names[t]);
 	if (expect >= 0)
-		write_version_cond(w, t, expect);
+		write_version_cond(w, t, expect, 0);
 	fg_jw_end_obj(w);
 	op_send(op, "PutItem", fg_jw_text(w));
 	fg_jw_free(w);
@@ -491,7 +502,7 @@ store_delete(struct store *st, enum store_table t, const char *pk, const char *s
 	fg_jw_kstr(&w, "TableName", st->names[t]);
 	write_key(&w, t, pk, sk);
 	if (expect >= 0)
-		write_version_cond(&w, t, expect);
+		write_version_cond(&w, t, expect, 1);
 	fg_jw_end_obj(&w);
 	op_send(op, "DeleteItem", fg_jw_text(&w));
 	fg_jw_free(&w);

@@ -353,8 +353,8 @@ on_store(const struct store_reply *rep, void *arg)
 		store_get(w->rs->store, STORE_RESOURCES, w->rec->fid, w->rec->lid, on_refetch, w);
 		return;
 	}
-	if (w->rec != NULL && rep->status == STORE_OK && !w->remove)
-		w->rec->ver = rep->ver;
+	if (w->rec != NULL && rep->status == STORE_OK)
+		w->rec->ver = w->remove ? 0 : rep->ver; /* a put after a delete makes a new item */
 	if (rep->status == STORE_CONFLICT)
 		log_warnx("resources table: %s keeps changing under us (another Conductor?)",
 		    w->rec ? w->rec->lid : "a record");
@@ -367,8 +367,8 @@ on_memory(void *arg)
 {
 	struct rwrite *w = arg;
 
-	if (w->rec != NULL && !w->remove)
-		w->rec->ver++;
+	if (w->rec != NULL)
+		w->rec->ver = w->remove ? 0 : w->rec->ver + 1;
 	write_end(w, 1, NULL);
 }
 
