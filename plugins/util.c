@@ -183,3 +183,71 @@ ptag_has(const struct fugue_host *h, const struct fugue_value *tags, const char 
 	}
 	return 0;
 }
+
+/* Adds a copy of s. */
+void
+plist_add(struct plist *l, const char *s)
+{
+	l->v = realloc(l->v, (l->n + 1) * sizeof(char *));
+	if (l->v == NULL)
+		abort();
+	l->v[l->n++] = pdup(s);
+}
+
+/* 1 when the list holds s. */
+int
+plist_has(const struct plist *l, const char *s)
+{
+	for (size_t i = 0; s != NULL && i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Frees the strings. */
+void
+plist_clear(struct plist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* Expects n reads of the sweep; with none, ends it at once. */
+int
+ptally_start(struct ptally *t, const struct fugue_host *h, struct fugue_sweep *sw, size_t n)
+{
+	t->h = h;
+	t->sw = sw;
+	t->pending = n;
+	if (n == 0) {
+		h->sweep_done(sw, FUGUE_OK, NULL);
+		return 0;
+	}
+	return 1;
+}
+
+/* One read of the sweep ended; the last ends the sweep. */
+void
+ptally_read(struct ptally *t, const char *physical, enum fugue_status st, const char *observed,
+    const char *msg)
+{
+	if (st == FUGUE_OK)
+		t->h->sweep_found(t->sw, physical, observed);
+	else if (st != FUGUE_E_NOT_FOUND && t->error == NULL) {
+		t->error = pdup(msg);
+		t->error_st = st;
+	}
+	if (--t->pending == 0)
+		t->h->sweep_done(t->sw, t->error ? t->error_st : FUGUE_OK, t->error);
+}
+
+/* Frees the first failure's text. */
+void
+ptally_clear(struct ptally *t)
+{
+	free(t->error);
+	t->error = NULL;
+}

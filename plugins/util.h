@@ -45,4 +45,32 @@ char *pfail(const struct fugue_host *, const struct fugue_reply *, const char *w
 int ptag_has(const struct fugue_host *, const struct fugue_value *tags, const char *key,
     const char *value);
 
+/* A list of strings (names a paged list gathered). */
+struct plist {
+	char **v;
+	size_t n;
+};
+/* Adds a copy of s. */
+void plist_add(struct plist *, const char *s);
+/* 1 when the list holds s (never for NULL). */
+int plist_has(const struct plist *, const char *s);
+void plist_clear(struct plist *);
+
+/* The reads of a sweep's resources, in flight at once: each ends with ptally_read, and the
+ * last one ends the sweep (with the first failure; "not found" is no failure: the host then
+ * takes the resource as gone). */
+struct ptally {
+	const struct fugue_host *h;
+	struct fugue_sweep *sw;
+	size_t pending;
+	char *error;
+	enum fugue_status error_st;
+};
+/* Expects n reads; with none, ends the sweep at once (returns 0 then, else 1). */
+int ptally_start(struct ptally *, const struct fugue_host *, struct fugue_sweep *, size_t n);
+/* One read ended: physical was found (observed) or not, or the read failed. */
+void ptally_read(struct ptally *, const char *physical, enum fugue_status,
+    const char *observed, const char *msg);
+void ptally_clear(struct ptally *);
+
 #endif

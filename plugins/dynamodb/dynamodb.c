@@ -63,13 +63,10 @@ struct tbl {
 /* A sweep: the tables listed, then one reader per managed table among them. */
 struct tsweep {
 	struct preq r;
-	char **listed;
-	size_t nlisted;
+	struct plist listed;
 	struct tbl *readers;
 	size_t n;
-	size_t pending;
-	char *error;
-	enum fugue_status error_st;
+	struct ptally tally;
 };
 
 static void describe(struct tbl *);
@@ -674,11 +671,9 @@ tsweep_free(void *p)
 
 	for (size_t i = 0; i < s->n; i++)
 		tbl_clear(&s->readers[i]);
-	for (size_t i = 0; i < s->nlisted; i++)
-		free(s->listed[i]);
-	free(s->listed);
+	plist_clear(&s->listed);
+	ptally_clear(&s->tally);
 	free(s->readers);
-	free(s->error);
 	free(s);
 }
 
@@ -686,27 +681,7 @@ tsweep_free(void *p)
 static void
 sweep_read_done(struct tbl *t, enum fugue_status st, const char *observed, const char *msg)
 {
-	struct tsweep *s = t->sweep;
-	const struct fugue_host *h = s->r.h;
-
-	if (st == FUGUE_OK)
-		h->sweep_found(s->r.sw, t->name, observed);
-	else if (st != FUGUE_E_NOT_FOUND && s->error == NULL) {
-		s->error = pdup(msg);
-		s->error_st = st;
-	}
-	if (--s->pending == 0)
-		h->sweep_done(s->r.sw, s->error ? s->error_st : FUGUE_OK, s->error);
-}
-
-/* 1 when ListTables listed name. */
-static int
-listed(const struct tsweep *s, const char *name)
-{
-	for (size_t i = 0; name != NULL && i < s->nlisted; i++)
-		if (strcmp(s->listed[i], name) == 0)
-			return 1;
-	return 0;
+	ptally_read(&t->sweep->tally, t->name, st, observed, msg);
 }
 
 /* Every page is in: read each managed table that is listed. */
@@ -723,7 +698,7 @@ read_listed(struct tsweep *s)
 	for (size_t i = 0; i < n; i++) {
 		struct tbl *t;
 
-		if (!listed(s, h->sweep_physical_id(sw, i)))
+		if (!plist_has(&s->listed, h->sweep_physical_id(sw, i)))
 			continue;
 		t = &s->readers[s->n++];
 		preq_init(&t->r, h, NULL, sw);
@@ -733,13 +708,9 @@ read_listed(struct tsweep *s)
 		t->done = sweep_read_done;
 		t->sweep = s;
 	}
-	s->pending = s->n;
-	if (s->n == 0) {
-		h->sweep_done(sw, FUGUE_OK, NULL);
-		return;
-	}
-	for (size_t i = 0; i < s->n; i++)
-		describe(&s->readers[i]);
+	if (ptally_start(&s->tally, h, sw, s->n))
+		for (size_t i = 0; i < s->n; i++)
+			describe(&s->readers[i]);
 }
 
 static void list_tables(struct tsweep *, const char *start);
@@ -763,12 +734,8 @@ on_list(struct preq *r, const struct fugue_reply *rep)
 	for (size_t i = 0; i < h->v_len(names, ""); i++) {
 		const char *name = h->v_str(h->v_at(names, i), "");
 
-		if (name == NULL)
-			continue;
-		s->listed = realloc(s->listed, (s->nlisted + 1) * sizeof(char *));
-		if (s->listed == NULL)
-			abort();
-		s->listed[s->nlisted++] = pdup(name);
+		if (name != NULL)
+			plist_add(&s->listed, name);
 	}
 	if (h->v_str(v, "LastEvaluatedTableName") != NULL)
 		list_tables(s, h->v_str(v, "LastEvaluatedTableName"));

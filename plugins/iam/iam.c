@@ -22,9 +22,7 @@ struct isweep {
 	struct ient lister;
 	struct ient *readers;
 	size_t n;
-	size_t pending;
-	char *error;
-	enum fugue_status error_st;
+	struct ptally tally;
 };
 
 /* --- chains --- */
@@ -38,7 +36,7 @@ ient_clear(struct ient *e)
 	e->w = NULL;
 	free(e->id);
 	e->id = NULL;
-	ilist_clear(&e->names);
+	plist_clear(&e->names);
 	plan_clear(&e->plan);
 }
 
@@ -160,27 +158,6 @@ ient_observe(struct ient *e)
 
 /* --- paged lists --- */
 
-/* Frees the strings. */
-void
-ilist_clear(struct ilist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-/* Adds a copy of s. */
-static void
-ilist_add(struct ilist *l, const char *s)
-{
-	l->v = realloc(l->v, (l->n + 1) * sizeof(char *));
-	if (l->v == NULL)
-		abort();
-	l->v[l->n++] = pdup(s);
-}
-
 static void ilist_page(struct ient *, const char *marker);
 
 /* The text of the reply's <XResult>/name, for the list's XResult element. */
@@ -210,7 +187,7 @@ on_page(struct ient *e, const struct fugue_reply *rep)
 		const char *s = h->x_text(x, e->l_field ? e->l_field : "");
 
 		if (s != NULL)
-			ilist_add(&e->names, s);
+			plist_add(&e->names, s);
 	}
 	trunc = result_text(e, root, "IsTruncated");
 	marker = result_text(e, root, "Marker");
@@ -241,7 +218,7 @@ void
 ilist_all(struct ient *e, const char *action, const char *param, const char *value,
     const char *item_path, const char *field, void (*then)(struct ient *))
 {
-	ilist_clear(&e->names);
+	plist_clear(&e->names);
 	e->l_action = action;
 	e->l_param = param;
 	e->l_value = value;
@@ -551,8 +528,8 @@ isweep_free(void *p)
 	for (size_t i = 0; i < s->n; i++)
 		ient_clear(&s->readers[i]);
 	ient_clear(&s->lister);
+	ptally_clear(&s->tally);
 	free(s->readers);
-	free(s->error);
 	free(s);
 }
 
@@ -568,27 +545,7 @@ sweep_list_failed(struct ient *e, enum fugue_status st, const char *observed, co
 static void
 sweep_read_done(struct ient *e, enum fugue_status st, const char *observed, const char *msg)
 {
-	struct isweep *s = e->sweep;
-	const struct fugue_host *h = e->r.h;
-
-	if (st == FUGUE_OK)
-		h->sweep_found(e->r.sw, e->id, observed);
-	else if (st != FUGUE_E_NOT_FOUND && s->error == NULL) {
-		s->error = pdup(msg);
-		s->error_st = st;
-	}
-	if (--s->pending == 0)
-		h->sweep_done(e->r.sw, s->error ? s->error_st : FUGUE_OK, s->error);
-}
-
-/* 1 when the list holds s. */
-static int
-listed(const struct ilist *l, const char *s)
-{
-	for (size_t i = 0; s != NULL && i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return 1;
-	return 0;
+	ptally_read(&e->sweep->tally, e->id, st, observed, msg);
 }
 
 /* Every page is in: read each managed entity that is listed. */
@@ -606,7 +563,7 @@ sweep_listed(struct ient *lister)
 	for (size_t i = 0; i < n; i++) {
 		struct ient *e;
 
-		if (!listed(&lister->names, h->sweep_physical_id(sw, i)))
+		if (!plist_has(&lister->names, h->sweep_physical_id(sw, i)))
 			continue;
 		e = &s->readers[s->n++];
 		preq_init(&e->r, h, NULL, sw);
@@ -615,13 +572,9 @@ sweep_listed(struct ient *lister)
 		e->done = sweep_read_done;
 		e->sweep = s;
 	}
-	s->pending = s->n;
-	if (s->n == 0) {
-		h->sweep_done(sw, FUGUE_OK, NULL);
-		return;
-	}
-	for (size_t i = 0; i < s->n; i++)
-		s->readers[i].k->read(&s->readers[i]);
+	if (ptally_start(&s->tally, h, sw, s->n))
+		for (size_t i = 0; i < s->n; i++)
+			s->readers[i].k->read(&s->readers[i]);
 }
 
 /* The sweep: the paginated list, then the reads of what it lacks. */

@@ -16,12 +16,6 @@
 struct ient;
 struct isweep;
 
-/* Strings gathered from a paged list. */
-struct ilist {
-	char **v;
-	size_t n;
-};
-
 /* One call of a plan: Action and its parameters. */
 struct istep {
 	char *action;
@@ -62,7 +56,7 @@ struct ient {
 	const struct ikind *k;
 	char *id;                /* the physical id: the name, or a policy's ARN */
 	struct fugue_json *w;    /* the observed entity */
-	struct ilist names;      /* what a paged list gathered */
+	struct plist names;      /* what a paged list gathered */
 	size_t at;               /* the next of names to read */
 	struct iplan plan;
 	const struct fugue_value *have; /* the entity as read before an update */
@@ -97,7 +91,6 @@ const struct fugue_value *ient_desired(struct ient *);
  * A failure ends the chain. */
 void ilist_all(struct ient *, const char *action, const char *param, const char *value,
     const char *item_path, const char *field, void (*then)(struct ient *));
-void ilist_clear(struct ilist *);
 
 /* iam.c: plans */
 void plan_add(struct ient *, const char *action, int gone_ok);

@@ -136,11 +136,11 @@ on_versions(struct ient *e, const struct fugue_reply *rep)
 {
 	const struct fugue_host *h = e->r.h;
 	const struct fugue_xml *v;
-	struct ilist keep = { 0 };
+	struct plist keep = { 0 };
 
 	if (!read_ok(e, rep, "ListPolicyVersions"))
 		return;
-	ilist_clear(&e->names);
+	plist_clear(&e->names);
 	e->at = 0;
 	for (v = h->x_find(h->r_xml(rep), "ListPolicyVersionsResult/Versions/member"); v != NULL;
 	    v = h->x_next(v)) {
@@ -149,10 +149,7 @@ on_versions(struct ient *e, const struct fugue_reply *rep)
 		e->at++;
 		if (id == NULL || (def != NULL && strcmp(def, "true") == 0))
 			continue;
-		keep.v = realloc(keep.v, (keep.n + 1) * sizeof(char *));
-		if (keep.v == NULL)
-			abort();
-		keep.v[keep.n++] = pdup(id);
+		plist_add(&keep, id);
 	}
 	e->names = keep;
 	e->then(e);
@@ -184,7 +181,7 @@ document_changed(struct ient *e)
 static void
 policy_gather(struct ient *e)
 {
-	ilist_clear(&e->names);
+	plist_clear(&e->names);
 	e->at = 0;
 	if (document_changed(e))
 		list_versions(e, ient_plan);

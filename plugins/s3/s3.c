@@ -41,11 +41,8 @@ struct bsweep {
 	struct preq r;
 	struct bop *readers;
 	size_t n;
-	size_t pending;
-	char **listed;
-	size_t nlisted;
-	char *error;
-	enum fugue_status error_st;
+	struct plist listed;
+	struct ptally tally;
 };
 
 static void read_next(struct bop *);
@@ -617,11 +614,9 @@ bsweep_free(void *p)
 
 	for (size_t i = 0; i < s->n; i++)
 		bop_clear(&s->readers[i]);
-	for (size_t i = 0; i < s->nlisted; i++)
-		free(s->listed[i]);
-	free(s->listed);
+	plist_clear(&s->listed);
+	ptally_clear(&s->tally);
 	free(s->readers);
-	free(s->error);
 	free(s);
 }
 
@@ -629,27 +624,7 @@ bsweep_free(void *p)
 static void
 sweep_read_done(struct bop *b, enum fugue_status st, const char *observed, const char *msg)
 {
-	struct bsweep *s = b->sweep;
-	const struct fugue_host *h = s->r.h;
-
-	if (st == FUGUE_OK)
-		h->sweep_found(s->r.sw, b->bucket, observed);
-	else if (st != FUGUE_E_NOT_FOUND && s->error == NULL) {
-		s->error = pdup(msg);
-		s->error_st = st;
-	}
-	if (--s->pending == 0)
-		h->sweep_done(s->r.sw, s->error ? s->error_st : FUGUE_OK, s->error);
-}
-
-/* 1 when ListBuckets listed name. */
-static int
-listed(const struct bsweep *s, const char *name)
-{
-	for (size_t i = 0; i < s->nlisted; i++)
-		if (strcmp(s->listed[i], name) == 0)
-			return 1;
-	return 0;
+	ptally_read(&b->sweep->tally, b->bucket, st, observed, msg);
 }
 
 /* ListBuckets answered: read each managed bucket that is listed. */
@@ -672,18 +647,14 @@ on_list(struct preq *r, const struct fugue_reply *rep)
 	for (x = h->x_find(h->r_xml(rep), "Buckets/Bucket"); x; x = h->x_next(x)) {
 		const char *name = h->x_text(x, "Name");
 
-		if (name == NULL)
-			continue;
-		s->listed = realloc(s->listed, (s->nlisted + 1) * sizeof(char *));
-		if (s->listed == NULL)
-			abort();
-		s->listed[s->nlisted++] = pdup(name);
+		if (name != NULL)
+			plist_add(&s->listed, name);
 	}
 	s->readers = calloc(n ? n : 1, sizeof(struct bop));
 	if (s->readers == NULL)
 		abort();
 	for (size_t i = 0; i < n; i++)
-		if (listed(s, h->sweep_physical_id(sw, i))) {
+		if (plist_has(&s->listed, h->sweep_physical_id(sw, i))) {
 			struct bop *b = &s->readers[s->n++];
 
 			preq_init(&b->r, h, NULL, sw);
@@ -692,13 +663,9 @@ on_list(struct preq *r, const struct fugue_reply *rep)
 			b->done = sweep_read_done;
 			b->sweep = s;
 		}
-	s->pending = s->n;
-	if (s->n == 0) {
-		h->sweep_done(sw, FUGUE_OK, NULL);
-		return;
-	}
-	for (size_t i = 0; i < s->n; i++)
-		read_start(&s->readers[i]);
+	if (ptally_start(&s->tally, h, sw, s->n))
+		for (size_t i = 0; i < s->n; i++)
+			read_start(&s->readers[i]);
 }
 
 /* sweep: ListBuckets, then the reads of the managed buckets it lists. */
