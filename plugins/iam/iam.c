@@ -405,6 +405,62 @@ ient_converge(struct ient *e)
 	e->k->read(e);
 }
 
+/* 1 when the operation knows its entity's physical id; else ends it with "not found". */
+static int
+id_known(struct ient *e)
+{
+	char msg[96];
+
+	if (e->id != NULL)
+		return 1;
+	snprintf(msg, sizeof(msg), "no %s is known", e->k->id_param);
+	e->r.h->op_done(e->r.op, FUGUE_E_NOT_FOUND, NULL, msg);
+	return 0;
+}
+
+/* A read by the desired name (the Conductor lost the physical id) ended: when the entity
+ * exists, its name is the physical id. */
+static void
+read_by_name_done(struct ient *e, enum fugue_status st, const char *observed, const char *msg)
+{
+	if (st == FUGUE_OK)
+		e->r.h->op_set_physical_id(e->r.op, e->id);
+	op_chain_done(e, st, observed, msg);
+}
+
+/* read: the entity named by the physical id, or by the desired name. */
+void
+ient_op_read(struct ient *e)
+{
+	if (!id_known(e))
+		return;
+	e->done = e->r.h->op_physical_id(e->r.op) == NULL ? read_by_name_done : op_chain_done;
+	e->k->read(e);
+}
+
+/* update: the calls for what differs. */
+void
+ient_op_update(struct ient *e)
+{
+	if (id_known(e))
+		ient_converge(e);
+}
+
+/* Adds the Tags.member.N parameters of a create call. */
+void
+ient_call_tags(struct ient *e, struct fugue_call *c, const struct fugue_value *tags)
+{
+	const struct fugue_host *h = e->r.h;
+	char key[48];
+
+	for (size_t i = 0; i < h->v_len(tags, ""); i++) {
+		snprintf(key, sizeof(key), "Tags.member.%zu.Key", i + 1);
+		h->call_param(c, key, h->v_str(h->v_at(tags, i), "Key"));
+		snprintf(key, sizeof(key), "Tags.member.%zu.Value", i + 1);
+		h->call_param(c, key, h->v_str(h->v_at(tags, i), "Value"));
+	}
+}
+
 /* A create succeeded: record the physical id, then converge. */
 void
 ient_created(struct ient *e, const char *id)

@@ -106,6 +106,11 @@ void plan_clear(struct iplan *);
 void ient_read_op(struct ient *);
 /* Brings the entity to the desired properties: read, plan, run, read again. */
 void ient_converge(struct ient *);
+/* The read and update operations: "not found" when the physical id is not known. */
+void ient_op_read(struct ient *);
+void ient_op_update(struct ient *);
+/* Adds the Tags.member.N parameters of a create call. */
+void ient_call_tags(struct ient *, struct fugue_call *, const struct fugue_value *tags);
 /* Create found the name taken: adopt the entity when its tags make it this resource. */
 void ient_adopt(struct ient *);
 /* Plans from e->have and runs the plan (after kind->gather). */

@@ -259,17 +259,11 @@ policy_create(const struct fugue_host *h, struct fugue_op *op)
 	static const char *const members[] = { "PolicyName", "Path", "PolicyDocument",
 		"Description" };
 	struct fugue_call *c = iam_call(e, "CreatePolicy");
-	char key[48];
 
 	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
 		if (h->v_str(d, members[i]) != NULL)
 			h->call_param(c, members[i], h->v_str(d, members[i]));
-	for (size_t i = 0; i < h->v_len(tags, ""); i++) {
-		snprintf(key, sizeof(key), "Tags.member.%zu.Key", i + 1);
-		h->call_param(c, key, h->v_str(h->v_at(tags, i), "Key"));
-		snprintf(key, sizeof(key), "Tags.member.%zu.Value", i + 1);
-		h->call_param(c, key, h->v_str(h->v_at(tags, i), "Value"));
-	}
+	ient_call_tags(e, c, tags);
 	ient_send(e, c, on_created);
 }
 
@@ -297,13 +291,7 @@ policy_read(const struct fugue_host *h, struct fugue_op *op)
 void
 policy_update(const struct fugue_host *h, struct fugue_op *op)
 {
-	struct ient *e = policy_chain(h, op);
-
-	if (e->id == NULL) {
-		h->op_done(op, FUGUE_E_NOT_FOUND, NULL, "the policy's ARN is not known");
-		return;
-	}
-	ient_converge(e);
+	ient_op_update(policy_chain(h, op));
 }
 
 static void delete_policy(struct ient *);

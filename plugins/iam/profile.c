@@ -130,7 +130,6 @@ profile_create(const struct fugue_host *h, struct fugue_op *op)
 	struct ient *e = profile_chain(h, op);
 	const struct fugue_value *d = h->op_desired(op), *tags = h->v_get(d, "Tags");
 	struct fugue_call *c;
-	char key[48];
 
 	if (e->id == NULL) {
 		h->op_done(op, FUGUE_E_INVALID, NULL, "no InstanceProfileName");
@@ -140,12 +139,7 @@ profile_create(const struct fugue_host *h, struct fugue_op *op)
 	h->call_param(c, "InstanceProfileName", e->id);
 	if (h->v_str(d, "Path") != NULL)
 		h->call_param(c, "Path", h->v_str(d, "Path"));
-	for (size_t i = 0; i < h->v_len(tags, ""); i++) {
-		snprintf(key, sizeof(key), "Tags.member.%zu.Key", i + 1);
-		h->call_param(c, key, h->v_str(h->v_at(tags, i), "Key"));
-		snprintf(key, sizeof(key), "Tags.member.%zu.Value", i + 1);
-		h->call_param(c, key, h->v_str(h->v_at(tags, i), "Value"));
-	}
+	ient_call_tags(e, c, tags);
 	ient_send(e, c, on_created);
 }
 
@@ -153,26 +147,14 @@ profile_create(const struct fugue_host *h, struct fugue_op *op)
 void
 profile_read(const struct fugue_host *h, struct fugue_op *op)
 {
-	struct ient *e = profile_chain(h, op);
-
-	if (e->id == NULL) {
-		h->op_done(op, FUGUE_E_NOT_FOUND, NULL, "no instance profile name");
-		return;
-	}
-	ient_read_op(e);
+	ient_op_read(profile_chain(h, op));
 }
 
 /* update: the role and the tags. */
 void
 profile_update(const struct fugue_host *h, struct fugue_op *op)
 {
-	struct ient *e = profile_chain(h, op);
-
-	if (e->id == NULL) {
-		h->op_done(op, FUGUE_E_NOT_FOUND, NULL, "no instance profile name");
-		return;
-	}
-	ient_converge(e);
+	ient_op_update(profile_chain(h, op));
 }
 
 /* The profile was read: remove its role, delete it. */

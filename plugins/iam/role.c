@@ -276,7 +276,6 @@ role_create(const struct fugue_host *h, struct fugue_op *op)
 	static const char *const optional[] = { "Path", "Description", "MaxSessionDuration",
 		"PermissionsBoundary" };
 	struct fugue_call *c;
-	char key[48];
 
 	if (e->id == NULL) {
 		h->op_done(op, FUGUE_E_INVALID, NULL, "no RoleName");
@@ -288,12 +287,7 @@ role_create(const struct fugue_host *h, struct fugue_op *op)
 	for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
 		if (h->v_str(d, optional[i]) != NULL)
 			h->call_param(c, optional[i], h->v_str(d, optional[i]));
-	for (size_t i = 0; i < h->v_len(tags, ""); i++) {
-		snprintf(key, sizeof(key), "Tags.member.%zu.Key", i + 1);
-		h->call_param(c, key, h->v_str(h->v_at(tags, i), "Key"));
-		snprintf(key, sizeof(key), "Tags.member.%zu.Value", i + 1);
-		h->call_param(c, key, h->v_str(h->v_at(tags, i), "Value"));
-	}
+	ient_call_tags(e, c, tags);
 	ient_send(e, c, on_created);
 }
 
@@ -301,26 +295,14 @@ role_create(const struct fugue_host *h, struct fugue_op *op)
 void
 role_read(const struct fugue_host *h, struct fugue_op *op)
 {
-	struct ient *e = role_chain(h, op);
-
-	if (e->id == NULL) {
-		h->op_done(op, FUGUE_E_NOT_FOUND, NULL, "no role name");
-		return;
-	}
-	ient_read_op(e);
+	ient_op_read(role_chain(h, op));
 }
 
 /* update: the calls for what differs. */
 void
 role_update(const struct fugue_host *h, struct fugue_op *op)
 {
-	struct ient *e = role_chain(h, op);
-
-	if (e->id == NULL) {
-		h->op_done(op, FUGUE_E_NOT_FOUND, NULL, "no role name");
-		return;
-	}
-	ient_converge(e);
+	ient_op_update(role_chain(h, op));
 }
 
 /* The instance profiles holding the role are known: remove it from them, delete it. */
