@@ -522,7 +522,9 @@ config_write(const char *path, const char *const *keys, const char *const *vals,
 	emit(&e, &ev, yaml_stream_end_event_initialize(&ev));
 	yaml_emitter_delete(&e);
 	tmp = fg_printf("%s.tmp%ld", path, (long)getpid());
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, secret ? 0600 : 0644)) < 0) {
+	/* Made anew: a file left there (or planted) would keep its mode or be a link. */
+	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, secret ? 0600 : 0644)) < 0) {
 		*err = fg_printf("cannot write %s: %s", tmp, strerror(errno));
 		goto out;
 	}

@@ -36,6 +36,8 @@ static const struct ec2_action {
 	{ "DeleteVpc", ec2_delete_vpc, 1, { "VpcId" } },
 	{ "DescribeAvailabilityZones", ec2_describe_azs, 0, { NULL } },
 	{ "DescribeImages", ec2_describe_images, 0, { NULL } },
+	{ "DescribeInstanceAttribute", ec2_describe_instance_attr, 0,
+	    { "Attribute", "InstanceId" } },
 	{ "DescribeInstances", ec2_describe_instances, 0, { NULL } },
 	{ "DescribeInternetGateways", ec2_describe_igws, 0, { NULL } },
 	{ "DescribeRegions", ec2_describe_regions, 0, { NULL } },
@@ -50,11 +52,15 @@ static const struct ec2_action {
 	{ "ModifyInstanceAttribute", ec2_modify_instance_attr, 1, { "InstanceId" } },
 	{ "ModifySubnetAttribute", ec2_modify_subnet_attr, 1, { "SubnetId" } },
 	{ "ModifyVpcAttribute", ec2_modify_vpc_attr, 1, { "VpcId" } },
+	{ "MonitorInstances", ec2_monitor_instances, 1, { "InstanceIds" } },
 	{ "ReplaceRoute", ec2_replace_route, 1, { "RouteTableId", "DestinationCidrBlock" } },
 	{ "RevokeSecurityGroupEgress", ec2_revoke_egress, 1, { "GroupId" } },
 	{ "RevokeSecurityGroupIngress", ec2_revoke_ingress, 1, { NULL } },
 	{ "RunInstances", ec2_run_instances, 1, { "MaxCount", "MinCount" } },
+	{ "StartInstances", ec2_start_instances, 1, { "InstanceIds" } },
+	{ "StopInstances", ec2_stop_instances, 1, { "InstanceIds" } },
 	{ "TerminateInstances", ec2_terminate_instances, 1, { "InstanceIds" } },
+	{ "UnmonitorInstances", ec2_unmonitor_instances, 1, { "InstanceIds" } },
 };
 
 /* Replies with an EC2 error. */

@@ -18,7 +18,9 @@
 #define EC2_MAX_FILTER_VALUES 200   /* filter values of one call */
 #define EC2_MAX_INSTANCES 1000      /* instances not terminated, per account and region */
 #define EC2_BOOT_MS 1000            /* an instance is pending this long, then running */
-#define EC2_STOP_MS 1000            /* and shutting-down this long, then terminated */
+#define EC2_STOP_MS 1000            /* and shutting-down (or stopping) this long, then
+                                     * terminated (or stopped) */
+#define EC2_MONITOR_MS 1000         /* monitoring is pending (or disabling) this long */
 #define EC2_KEEP_MS (60 * 60 * 1000) /* a terminated instance stays listed this long */
 
 /* ec2_cidr.c: IPv4 CIDR blocks. */
@@ -302,9 +304,12 @@ enum lc_result ec2_revoke_ingress(struct lc_request *, struct ec2_state *, fg_js
 enum lc_result ec2_revoke_egress(struct lc_request *, struct ec2_state *, fg_json);
 
 /* ec2_inst.c: instances. Their state follows from the clock: pending for EC2_BOOT_MS after
- * launch, then running; shutting-down for EC2_STOP_MS after TerminateInstances, then
- * terminated, and gone EC2_KEEP_MS later. */
-enum ec2_istate { EC2_PENDING, EC2_RUNNING, EC2_SHUTTING_DOWN, EC2_TERMINATED };
+ * launch (or StartInstances), then running; stopping for EC2_STOP_MS after StopInstances,
+ * then stopped; shutting-down for EC2_STOP_MS after TerminateInstances, then terminated, and
+ * gone EC2_KEEP_MS later. */
+enum ec2_istate {
+	EC2_PENDING, EC2_RUNNING, EC2_SHUTTING_DOWN, EC2_TERMINATED, EC2_STOPPING, EC2_STOPPED,
+};
 struct ec2_instance {
 	struct ec2_res r;           /* created_ms is the launch time */
 	char reservation[EC2_ID_MAX];
@@ -324,9 +329,14 @@ struct ec2_instance {
 	char *profile_id;
 	char *client_token;         /* or NULL */
 	char fingerprint[65];       /* SHA-256 of the RunInstances parameters */
+	int64_t start_ms;           /* the last StartInstances, 0 before any */
+	int64_t stop_ms;            /* StopInstances while stopping or stopped, else 0 */
 	int64_t terminate_ms;       /* 0 until TerminateInstances */
+	int64_t monitor_ms;         /* when monitoring last changed (0: never) */
+	int monitoring;             /* detailed monitoring is (being) enabled */
 	int no_terminate;           /* disableApiTermination */
 	int source_dest_check;
+	int ebs_optimized;
 };
 enum ec2_istate ec2_instance_state(const struct ec2_instance *, int64_t now);
 /* Writes an instance (an instancesSet item's members). */
@@ -339,12 +349,29 @@ void ec2_instance_clear(struct ec2_res *);
 void ec2_instances_purge(struct ec2_state *, int64_t now);
 /* The instances not yet terminated in the subnet (or, subnet NULL, in the VPC). */
 size_t ec2_instances_in(const struct ec2_state *, const char *vpc, const char *subnet);
+/* Writes <elem><code/><name/></elem> for a state. */
+void ec2_istate_write(struct fg_buf *, const char *elem, enum ec2_istate);
+/* The monitoring state of an instance now: disabled | disabling | enabled | pending. */
+const char *ec2_monitoring_state(const struct ec2_instance *, int64_t now);
 
 /* ec2_run.c: RunInstances, with ClientToken idempotency. */
 enum lc_result ec2_run_instances(struct lc_request *, struct ec2_state *, fg_json);
 enum lc_result ec2_describe_instances(struct lc_request *, struct ec2_state *, fg_json);
 enum lc_result ec2_terminate_instances(struct lc_request *, struct ec2_state *, fg_json);
+/* Checks an instance type's form ("t3.micro"); -1 after replying. */
+int ec2_type_check(struct lc_request *, const char *type);
+/* Checks user data (base64, at most 16 KiB decoded; NULL is none); -1 after replying. */
+int ec2_user_data_check(struct lc_request *, const char *data);
+
+/* ec2_power.c: StopInstances, StartInstances, MonitorInstances and UnmonitorInstances. */
+enum lc_result ec2_stop_instances(struct lc_request *, struct ec2_state *, fg_json);
+enum lc_result ec2_start_instances(struct lc_request *, struct ec2_state *, fg_json);
+enum lc_result ec2_monitor_instances(struct lc_request *, struct ec2_state *, fg_json);
+enum lc_result ec2_unmonitor_instances(struct lc_request *, struct ec2_state *, fg_json);
+
+/* ec2_inst_attr.c: ModifyInstanceAttribute and DescribeInstanceAttribute. */
 enum lc_result ec2_modify_instance_attr(struct lc_request *, struct ec2_state *, fg_json);
+enum lc_result ec2_describe_instance_attr(struct lc_request *, struct ec2_state *, fg_json);
 
 /* ec2_info.c: regions, availability zones and the fixed images. */
 struct ec2_image {

@@ -1,5 +1,5 @@
 /* ec2_inst.c: instances: their state from the clock, how they are written (in reservations),
- * DescribeInstances, TerminateInstances and ModifyInstanceAttribute. */
+ * DescribeInstances and TerminateInstances. */
 #include "config.h"
 
 #include <stdio.h>
@@ -20,6 +20,8 @@ static const struct {
 	[EC2_RUNNING] = { 16, "running" },
 	[EC2_SHUTTING_DOWN] = { 32, "shutting-down" },
 	[EC2_TERMINATED] = { 48, "terminated" },
+	[EC2_STOPPING] = { 64, "stopping" },
+	[EC2_STOPPED] = { 80, "stopped" },
 };
 
 /* The state of an instance now. */
@@ -28,7 +30,19 @@ ec2_instance_state(const struct ec2_instance *in, int64_t now)
 {
 	if (in->terminate_ms)
 		return now < in->terminate_ms + EC2_STOP_MS ? EC2_SHUTTING_DOWN : EC2_TERMINATED;
-	return now < in->r.created_ms + EC2_BOOT_MS ? EC2_PENDING : EC2_RUNNING;
+	if (in->stop_ms)
+		return now < in->stop_ms + EC2_STOP_MS ? EC2_STOPPING : EC2_STOPPED;
+	return now < (in->start_ms ? in->start_ms : in->r.created_ms) + EC2_BOOT_MS ? EC2_PENDING :
+	    EC2_RUNNING;
+}
+
+/* The monitoring state of an instance now. */
+const char *
+ec2_monitoring_state(const struct ec2_instance *in, int64_t now)
+{
+	if (in->monitor_ms && now < in->monitor_ms + EC2_MONITOR_MS)
+		return in->monitoring ? "pending" : "disabling";
+	return in->monitoring ? "enabled" : "disabled";
 }
 
 /* Frees an instance's parts. */
@@ -81,9 +95,9 @@ ec2_instances_in(const struct ec2_state *st, const char *vpc, const char *subnet
 	return n;
 }
 
-/* Writes <name><code/><name/></name> for a state. */
-static void
-state_write(struct fg_buf *b, const char *elem, enum ec2_istate s)
+/* Writes <elem><code/><name/></elem> for a state. */
+void
+ec2_istate_write(struct fg_buf *b, const char *elem, enum ec2_istate s)
 {
 	fg_buf_addf(b, "<%s><code>%d</code><name>%s</name></%s>", elem, states[s].code,
 	    states[s].name, elem);
@@ -110,18 +124,19 @@ ec2_instance_write(struct fg_buf *b, const struct ec2_state *st, const struct ec
 	const struct ec2_instance *in = INST(r);
 	enum ec2_istate s = ec2_instance_state(in, fg_wall_ms());
 	const struct ec2_image *img = ec2_image_find(in->image);
+	int64_t down = in->terminate_ms ? in->terminate_ms : in->stop_ms;
 	char launch[32], ip[16], *dns = private_dns(in->r.region, in->ip);
 
-	lc_iso8601(in->r.created_ms, launch);
+	lc_iso8601(in->start_ms ? in->start_ms : in->r.created_ms, launch);
 	ec2_ip_format(in->ip, ip);
 	fg_xml_elem(b, "instanceId", in->r.id);
 	fg_xml_elem(b, "imageId", in->image);
-	state_write(b, "instanceState", s);
+	ec2_istate_write(b, "instanceState", s);
 	fg_xml_elem(b, "privateDnsName", s == EC2_TERMINATED ? "" : dns);
 	fg_buf_addstr(b, "<dnsName/>");
-	if (in->terminate_ms) {
+	if (down) {
 		char when[32];
-		time_t t = (time_t)(in->terminate_ms / 1000);
+		time_t t = (time_t)(down / 1000);
 		struct tm tm;
 
 		gmtime_r(&t, &tm);
@@ -137,7 +152,9 @@ ec2_instance_write(struct fg_buf *b, const struct ec2_state *st, const struct ec
 	fg_buf_addstr(b, "<placement>");
 	fg_xml_elem(b, "availabilityZone", in->zone);
 	fg_buf_addstr(b, "<groupName/><tenancy>default</tenancy></placement>");
-	fg_buf_addstr(b, "<monitoring><state>disabled</state></monitoring>");
+	fg_buf_addstr(b, "<monitoring>");
+	fg_xml_elem(b, "state", ec2_monitoring_state(in, fg_wall_ms()));
+	fg_buf_addstr(b, "</monitoring>");
 	fg_xml_elem(b, "subnetId", in->subnet);
 	fg_xml_elem(b, "vpcId", in->vpc);
 	if (s != EC2_TERMINATED)
@@ -153,7 +170,7 @@ ec2_instance_write(struct fg_buf *b, const struct ec2_state *st, const struct ec
 		fg_buf_addstr(b, "</item>");
 	}
 	fg_buf_addstr(b, "</groupSet>");
-	if (in->terminate_ms)
+	if (down)
 		fg_buf_addstr(b, "<stateReason><code>Client.UserInitiatedShutdown</code><message>"
 		    "Client.UserInitiatedShutdown: User initiated shutdown</message></stateReason>");
 	fg_xml_elem(b, "architecture", img ? img->arch : "x86_64");
@@ -163,8 +180,8 @@ ec2_instance_write(struct fg_buf *b, const struct ec2_state *st, const struct ec
 	if (in->client_token)
 		fg_xml_elem(b, "clientToken", in->client_token);
 	ec2_tags_write(b, &in->r);
-	fg_buf_addstr(b, "<hypervisor>xen</hypervisor><ebsOptimized>false</ebsOptimized>"
-	    "<enaSupport>true</enaSupport>");
+	fg_buf_addf(b, "<hypervisor>xen</hypervisor><ebsOptimized>%s</ebsOptimized>"
+	    "<enaSupport>true</enaSupport>", in->ebs_optimized ? "true" : "false");
 	if (in->profile_arn) {
 		fg_buf_addstr(b, "<iamInstanceProfile>");
 		fg_xml_elem(b, "arn", in->profile_arn);
@@ -293,6 +310,12 @@ f_key(struct ec2_match *m, const void *item)
 	ec2_emit(m, INST(item)->key_name);
 }
 
+static void
+f_monitoring(struct ec2_match *m, const void *item)
+{
+	ec2_emit(m, ec2_monitoring_state(INST(item), fg_wall_ms()));
+}
+
 static const struct ec2_filter instance_filters[] = {
 	{ "availability-zone", f_zone },
 	{ "client-token", f_token },
@@ -304,6 +327,7 @@ static const struct ec2_filter instance_filters[] = {
 	{ "instance.group-id", f_group_id },
 	{ "instance.group-name", f_group_name },
 	{ "key-name", f_key },
+	{ "monitoring-state", f_monitoring },
 	{ "private-dns-name", f_dns },
 	{ "private-ip-address", f_ip },
 	{ "reservation-id", f_reservation },
@@ -387,153 +411,12 @@ ec2_terminate_instances(struct lc_request *req, struct ec2_state *st, fg_json in
 			inst->terminate_ms = now;
 		fg_buf_addstr(b, "<item>");
 		fg_xml_elem(b, "instanceId", inst->r.id);
-		state_write(b, "currentState", ec2_instance_state(inst, now));
-		state_write(b, "previousState", prev);
+		ec2_istate_write(b, "currentState", ec2_instance_state(inst, now));
+		ec2_istate_write(b, "previousState", prev);
 		fg_buf_addstr(b, "</item>");
 	}
 	fg_buf_addstr(b, "</instancesSet>");
 	free(v);
 	ec2_instances_purge(st, now);
 	return ec2_end(req);
-}
-
-/* Instance attributes ModifyInstanceAttribute knows: how each is changed. */
-enum attr_kind {
-	A_BOOL,          /* a flag of the instance */
-	A_SHUTDOWN,      /* stop | terminate */
-	A_GROUPS,        /* security groups of the instance's VPC */
-	A_STOPPED,       /* only while stopped, which localcloud's instances never are */
-	A_UNSUPPORTED,
-};
-static const struct {
-	const char *attr;           /* Attribute=... */
-	const char *member;         /* its own parameter */
-	enum attr_kind kind;
-} attrs[] = {
-	{ "sourceDestCheck", "SourceDestCheck", A_BOOL },
-	{ "disableApiTermination", "DisableApiTermination", A_BOOL },
-	{ "instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior", A_SHUTDOWN },
-	{ "groupSet", "Groups", A_GROUPS },
-	{ "instanceType", "InstanceType", A_STOPPED },
-	{ "userData", "UserData", A_STOPPED },
-	{ "ebsOptimized", "EbsOptimized", A_STOPPED },
-	{ "enaSupport", "EnaSupport", A_STOPPED },
-	{ "sriovNetSupport", "SriovNetSupport", A_STOPPED },
-	{ "kernel", "Kernel", A_STOPPED },
-	{ "ramdisk", "Ramdisk", A_STOPPED },
-	{ "disableApiStop", "DisableApiStop", A_UNSUPPORTED },
-};
-
-/* The index of the one attribute a ModifyInstanceAttribute names; -1 after replying. */
-static long
-modified_attr(struct lc_request *req, fg_json in)
-{
-	const char *attr = ec2_str(in, "Attribute");
-	long which = -1;
-	int n = 0;
-
-	for (size_t i = 0; i < FG_ARRAY_LEN(attrs); i++)
-		if (fg_json_get(in, attrs[i].member) || (attr && strcmp(attr, attrs[i].attr) == 0)) {
-			which = (long)i;
-			n++;
-		}
-	if (attr && which < 0) {
-		ec2_error(req, "InvalidParameterValue", "Value (%.60s) for parameter attribute is "
-		    "invalid. Unknown attribute.", attr);
-		return -1;
-	}
-	if (n != 1 || (attr && fg_json_get(in, "Value") == NULL)) {
-		ec2_error(req, n > 1 ? "InvalidParameterCombination" : "MissingParameter", "Exactly "
-		    "one attribute must be given: its own parameter, or Attribute with Value");
-		return -1;
-	}
-	return which;
-}
-
-/* Sets the groups of an instance from ids (a list) or one id; -1 after replying. */
-static int
-set_groups(struct lc_request *req, struct ec2_state *st, struct ec2_instance *inst,
-    fg_json ids, const char *one)
-{
-	size_t n = one ? 1 : fg_json_len(ids);
-
-	if (n == 0) {
-		ec2_error(req, "MissingParameter", "The request must contain the parameter GroupId");
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *id = one ? one : fg_json_str(fg_json_at(ids, i));
-		const struct ec2_sg *g = ec2_get(req, st, EC2_SG, id, "GroupId");
-
-		if (g == NULL)
-			return -1;
-		if (strcmp(g->vpc, inst->vpc) != 0) {
-			ec2_error(req, "InvalidGroup.NotFound", "The security group '%s' does not exist "
-			    "in VPC '%s'", id, inst->vpc);
-			return -1;
-		}
-	}
-	inst->groups = fg_realloc(inst->groups, n * sizeof(*inst->groups));
-	inst->ngroups = n;
-	for (size_t i = 0; i < n; i++)
-		snprintf(inst->groups[i], EC2_ID_MAX, "%s", one ? one :
-		    fg_json_str(fg_json_at(ids, i)));
-	return 0;
-}
-
-/* ModifyInstanceAttribute: one attribute, in its own parameter or as Attribute and Value. */
-enum lc_result
-ec2_modify_instance_attr(struct lc_request *req, struct ec2_state *st, fg_json in)
-{
-	struct ec2_instance *inst = ec2_get(req, st, EC2_INSTANCE, ec2_str(in, "InstanceId"),
-	    "InstanceId");
-	const char *value = ec2_str(in, "Value");
-	long a;
-	int on;
-
-	if (inst == NULL || (a = modified_attr(req, in)) < 0)
-		return LC_DONE;
-	if (ec2_instance_state(inst, fg_wall_ms()) == EC2_TERMINATED) {
-		ec2_error(req, "IncorrectInstanceState", "The instance '%s' is not in a state from "
-		    "which it can be modified.", inst->r.id);
-		return LC_DONE;
-	}
-	if (fg_json_get(in, attrs[a].member))
-		value = ec2_str(fg_json_get(in, attrs[a].member), "Value");
-	switch (attrs[a].kind) {
-	case A_BOOL:
-		if (value == NULL && ec2_attr_bool(in, attrs[a].member, &on) == 0)
-			value = on ? "true" : "false";
-		if (value == NULL || (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)) {
-			ec2_error(req, "InvalidParameterValue", "Value (%.40s) for parameter %s is "
-			    "invalid: true or false", value ? value : "", attrs[a].attr);
-			return LC_DONE;
-		}
-		*(strcmp(attrs[a].attr, "sourceDestCheck") == 0 ? &inst->source_dest_check :
-		    &inst->no_terminate) = value[0] == 't';
-		break;
-	case A_SHUTDOWN:
-		if (value == NULL || (strcmp(value, "stop") != 0 && strcmp(value, "terminate") != 0)) {
-			ec2_error(req, "InvalidParameterValue", "Value (%.40s) for parameter "
-			    "instanceInitiatedShutdownBehavior is invalid: stop or terminate",
-			    value ? value : "");
-			return LC_DONE;
-		}
-		snprintf(inst->shutdown, sizeof(inst->shutdown), "%s", value);
-		break;
-	case A_GROUPS:
-		if (set_groups(req, st, inst, fg_json_get(in, "Groups"),
-		    fg_json_get(in, "Groups") ? NULL : value) != 0)
-			return LC_DONE;
-		break;
-	case A_STOPPED:
-		ec2_error(req, "IncorrectInstanceState", "The instance '%s' is not in the 'stopped' "
-		    "state.", inst->r.id);
-		return LC_DONE;
-	case A_UNSUPPORTED:
-		ec2_error(req, "UnsupportedOperation", "localcloud does not implement the instance "
-		    "attribute %s", attrs[a].attr);
-		return LC_DONE;
-	}
-	return ec2_ok(req);
 }

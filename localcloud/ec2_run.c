@@ -87,8 +87,8 @@ idempotent(struct lc_request *req, struct ec2_state *st, const char *token, cons
 }
 
 /* Checks an instance type's form ("t3.micro"); -1 after replying. */
-static int
-type_check(struct lc_request *req, const char *type)
+int
+ec2_type_check(struct lc_request *req, const char *type)
 {
 	const char *dot = strchr(type, '.');
 	size_t n = strlen(type);
@@ -242,8 +242,8 @@ ip_param(struct lc_request *req, struct ec2_state *st, fg_json in, int64_t max,
 }
 
 /* Checks UserData (base64, at most MAX_USER_DATA bytes); -1 after replying. */
-static int
-user_data_check(struct lc_request *req, const char *data)
+int
+ec2_user_data_check(struct lc_request *req, const char *data)
 {
 	unsigned char *raw;
 	size_t n;
@@ -281,8 +281,8 @@ launch_params(struct lc_request *req, struct ec2_state *st, fg_json in, int64_t 
 		ec2_error(req, "InvalidAMIID.NotFound", "The image id '[%s]' does not exist", image);
 		return -1;
 	}
-	if ((type && type_check(req, type) != 0) || network_params(req, st, in, l) != 0 ||
-	    ip_param(req, st, in, max, l) != 0 || user_data_check(req, ec2_str(in, "UserData")))
+	if ((type && ec2_type_check(req, type) != 0) || network_params(req, st, in, l) != 0 ||
+	    ip_param(req, st, in, max, l) != 0 || ec2_user_data_check(req, ec2_str(in, "UserData")))
 		return -1;
 	if (shutdown && strcmp(shutdown, "stop") != 0 && strcmp(shutdown, "terminate") != 0) {
 		ec2_error(req, "InvalidParameterValue", "Value (%.40s) for parameter "
@@ -334,10 +334,12 @@ launch(struct lc_request *req, struct ec2_state *st, fg_json in, const struct la
 	int64_t now = fg_wall_ms();
 	char reservation[EC2_ID_MAX];
 	uint32_t ip = l->subnet->cidr.net + FIRST_HOST;
-	int no_terminate = 0;
+	int no_terminate = 0, monitoring = 0, ebs = 0;
 
 	shutdown = ec2_str(in, "InstanceInitiatedShutdownBehavior");
 	fg_json_bool(fg_json_get(in, "DisableApiTermination"), &no_terminate);
+	fg_json_bool(fg_json_get(fg_json_get(in, "Monitoring"), "Enabled"), &monitoring);
+	fg_json_bool(fg_json_get(in, "EbsOptimized"), &ebs);
 	ec2_new_id(st, "r", reservation);
 	for (int64_t k = 0; k < n; k++) {
 		struct ec2_instance *inst = ec2_res_new(st, req, EC2_INSTANCE, sizeof(*inst));
@@ -363,6 +365,9 @@ launch(struct lc_request *req, struct ec2_state *st, fg_json in, const struct la
 		strcpy(inst->fingerprint, print);
 		inst->no_terminate = no_terminate;
 		inst->source_dest_check = 1;
+		inst->ebs_optimized = ebs;
+		inst->monitoring = monitoring;
+		inst->monitor_ms = monitoring ? now : 0;
 		ec2_tags_apply(&inst->r, l->tags);
 		if (first == NULL)
 			first = inst;

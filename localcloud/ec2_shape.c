@@ -106,9 +106,14 @@ STRUCT(run_instances, STR("ImageId"), STR("InstanceType"), STR("KeyName"),
     { "DisableApiTermination", NULL, &s_bool }, { "IamInstanceProfile", NULL, &s_profile },
     STR("InstanceInitiatedShutdownBehavior"), STR("PrivateIpAddress"),
     { "Placement", NULL, &s_placement }, { "Monitoring", NULL, &s_monitoring },
-    { "NetworkInterfaces", "NetworkInterface", &s_enis }, TAGSPEC, DRY);
+    { "EbsOptimized", NULL, &s_bool }, { "NetworkInterfaces", "NetworkInterface", &s_enis },
+    TAGSPEC, DRY);
 STRUCT(describe_instances, FILTERS, IDS("InstanceIds", "InstanceId"), PAGE, DRY);
-STRUCT(terminate_instances, IDS("InstanceIds", "InstanceId"), DRY);
+STRUCT(instance_ids, IDS("InstanceIds", "InstanceId"), DRY);
+STRUCT(stop_instances, IDS("InstanceIds", "InstanceId"), { "Hibernate", NULL, &s_bool },
+    { "Force", NULL, &s_bool }, { "SkipOsShutdown", NULL, &s_bool }, DRY);
+STRUCT(start_instances, IDS("InstanceIds", "InstanceId"), STR("AdditionalInfo"), DRY);
+STRUCT(describe_instance_attr, STR("InstanceId"), STR("Attribute"), DRY);
 STRUCT(modify_instance_attr, STR("InstanceId"), STR("Attribute"), STR("Value"),
     ATTR_BOOL("SourceDestCheck"), ATTR_BOOL("DisableApiTermination"), ATTR_STR("InstanceType"),
     ATTR_STR("InstanceInitiatedShutdownBehavior"), ATTR_STR("UserData"),
@@ -148,6 +153,7 @@ static const struct {
 	{ "DeleteVpc", &s_vpc_id },
 	{ "DescribeAvailabilityZones", &s_describe_azs },
 	{ "DescribeImages", &s_describe_images },
+	{ "DescribeInstanceAttribute", &s_describe_instance_attr },
 	{ "DescribeInstances", &s_describe_instances },
 	{ "DescribeInternetGateways", &s_describe_igws },
 	{ "DescribeRegions", &s_describe_regions },
@@ -162,11 +168,15 @@ static const struct {
 	{ "ModifyInstanceAttribute", &s_modify_instance_attr },
 	{ "ModifySubnetAttribute", &s_modify_subnet_attr },
 	{ "ModifyVpcAttribute", &s_modify_vpc_attr },
+	{ "MonitorInstances", &s_instance_ids },
 	{ "ReplaceRoute", &s_route },
 	{ "RevokeSecurityGroupEgress", &s_sg_rules },
 	{ "RevokeSecurityGroupIngress", &s_sg_rules },
 	{ "RunInstances", &s_run_instances },
-	{ "TerminateInstances", &s_terminate_instances },
+	{ "StartInstances", &s_start_instances },
+	{ "StopInstances", &s_stop_instances },
+	{ "TerminateInstances", &s_instance_ids },
+	{ "UnmonitorInstances", &s_instance_ids },
 };
 
 /* The input shape of an action, or NULL. */

@@ -8,7 +8,7 @@
 
 #include "ec2.h"
 
-#define EC2_STATE_VERSION 1 /* bump when the layout below changes */
+#define EC2_STATE_VERSION 2 /* bump when the layout below changes */
 
 /* Writes a CIDR block member. */
 static void
@@ -133,9 +133,14 @@ save_instance(struct fg_jw *jw, const struct ec2_instance *in)
 	if (in->client_token)
 		fg_jw_kstr(jw, "client_token", in->client_token);
 	fg_jw_kstr(jw, "fingerprint", in->fingerprint);
+	fg_jw_kint(jw, "start_ms", in->start_ms);
+	fg_jw_kint(jw, "stop_ms", in->stop_ms);
 	fg_jw_kint(jw, "terminate_ms", in->terminate_ms);
+	fg_jw_kint(jw, "monitor_ms", in->monitor_ms);
+	fg_jw_kbool(jw, "monitoring", in->monitoring);
 	fg_jw_kbool(jw, "no_terminate", in->no_terminate);
 	fg_jw_kbool(jw, "source_dest_check", in->source_dest_check);
+	fg_jw_kbool(jw, "ebs_optimized", in->ebs_optimized);
 }
 
 /* Writes the whole EC2 state. */
@@ -412,9 +417,14 @@ load_members(struct rd *rd, struct ec2_res *r)
 		in->profile_id = rd_dup(rd, "profile_id");
 		in->client_token = rd_dup(rd, "client_token");
 		rd_fixed(rd, "fingerprint", in->fingerprint, sizeof(in->fingerprint));
+		in->start_ms = rd_int(rd, "start_ms");
+		in->stop_ms = rd_int(rd, "stop_ms");
 		in->terminate_ms = rd_int(rd, "terminate_ms");
+		in->monitor_ms = rd_int(rd, "monitor_ms");
+		in->monitoring = rd_bool(rd, "monitoring");
 		in->no_terminate = rd_bool(rd, "no_terminate");
 		in->source_dest_check = rd_bool(rd, "source_dest_check");
+		in->ebs_optimized = rd_bool(rd, "ebs_optimized");
 		break;
 	}
 }

@@ -46,13 +46,16 @@ rule_parse(fg_json o, size_t idx, struct lc_rule *r, char **err)
 
 		if (strcmp(k, "service") == 0 || strcmp(k, "action") == 0) {
 			const char *s = fg_json_str(v);
+			char **slot;
 
 			if (s == NULL || *s == '\0') {
 				*err = fg_printf("fault rule %zu: \"%s\" must be a non-empty string", idx, k);
 				goto fail;
 			}
-			if (strcmp(s, "*") != 0)
-				*(k[0] == 's' ? &r->service : &r->action) = fg_strdup(s);
+			/* A repeated key: the last one counts. */
+			slot = k[0] == 's' ? &r->service : &r->action;
+			free(*slot);
+			*slot = strcmp(s, "*") != 0 ? fg_strdup(s) : NULL;
 		} else if (strcmp(k, "error") == 0) {
 			const char *s = fg_json_str(v);
 			int64_t n;

@@ -28,6 +28,7 @@ static const struct sqs_shape s_keys = { SQS_T_LIST, NULL, &s_str, NULL, NULL };
 static const struct sqs_member m_input[] = {
 	{ "AssumeRolePolicyDocument", NULL, &s_str },
 	{ "Description", NULL, &s_str },
+	{ "EntityFilter", NULL, &s_str },
 	{ "InstanceProfileName", NULL, &s_str },
 	{ "Marker", NULL, &s_str },
 	{ "MaxItems", NULL, &s_int },
@@ -55,7 +56,7 @@ static const struct sqs_shape s_input = { SQS_T_STRUCT, m_input, NULL, NULL, NUL
 #define ROLE_PATH { "Path", 0, IAM_P_PATH, 1, 512 }
 #define ROLE_DESC { "Description", 0, IAM_P_TEXT, 0, 1000 }
 #define MAX_SESSION { "MaxSessionDuration", 0, IAM_P_INT, 3600, 43200 }
-#define BOUNDARY { "PermissionsBoundary", 0, IAM_P_NONE, 20, 2048 }
+#define BOUNDARY(req) { "PermissionsBoundary", req, IAM_P_NONE, 20, 2048 }
 #define POLICY_NAME { "PolicyName", 1, IAM_P_NAME, 1, 128 }
 #define POLICY_PATH { "Path", 0, IAM_P_POLICY_PATH, 1, 512 }
 #define POLICY_DESC { "Description", 0, IAM_P_NONE, 0, 1000 }
@@ -67,6 +68,8 @@ static const struct sqs_shape s_input = { SQS_T_STRUCT, m_input, NULL, NULL, NUL
 #define POLICY_PATH_PREFIX { "PathPrefix", 0, IAM_P_POLICY_PATH, 1, 512 }
 #define PAGE { "Marker", 0, IAM_P_MARKER, 1, 320 }, { "MaxItems", 0, IAM_P_INT, 1, 1000 }
 #define TAGS(req) { "Tags", req, IAM_P_TAGS, 0, IAM_MAX_TAGS }
+#define TAG_KEYS { "TagKeys", 1, IAM_P_TAG_KEYS, 0, IAM_MAX_TAGS }
+#define USAGE { "PolicyUsageFilter", 0, IAM_P_USAGE, 0, 0 }
 
 static const struct iam_action {
 	const char *name;
@@ -81,11 +84,12 @@ static const struct iam_action {
 	{ "CreatePolicyVersion", iam_create_version, { POLICY_ARN, DOC("PolicyDocument"),
 	    { "SetAsDefault", 0, IAM_P_BOOL, 0, 0 } } },
 	{ "CreateRole", iam_create_role, { ROLE_NAME, ROLE_PATH, DOC("AssumeRolePolicyDocument"),
-	    ROLE_DESC, MAX_SESSION, BOUNDARY, TAGS(0) } },
+	    ROLE_DESC, MAX_SESSION, BOUNDARY(0), TAGS(0) } },
 	{ "DeleteInstanceProfile", iam_delete_profile, { PROFILE_NAME } },
 	{ "DeletePolicy", iam_delete_policy, { POLICY_ARN } },
 	{ "DeletePolicyVersion", iam_delete_version, { POLICY_ARN, VERSION_ID } },
 	{ "DeleteRole", iam_delete_role, { ROLE_NAME } },
+	{ "DeleteRolePermissionsBoundary", iam_delete_role_boundary, { ROLE_NAME } },
 	{ "DeleteRolePolicy", iam_delete_role_policy, { ROLE_NAME, POLICY_NAME } },
 	{ "DetachRolePolicy", iam_detach_role_policy, { ROLE_NAME, POLICY_ARN } },
 	{ "GetInstanceProfile", iam_get_profile, { PROFILE_NAME } },
@@ -94,22 +98,30 @@ static const struct iam_action {
 	{ "GetRole", iam_get_role, { ROLE_NAME } },
 	{ "GetRolePolicy", iam_get_role_policy, { ROLE_NAME, POLICY_NAME } },
 	{ "ListAttachedRolePolicies", iam_list_attached, { ROLE_NAME, POLICY_PATH_PREFIX, PAGE } },
+	{ "ListEntitiesForPolicy", iam_list_entities_for_policy, { POLICY_ARN,
+	    { "EntityFilter", 0, IAM_P_ENTITY, 0, 0 }, PATH_PREFIX, USAGE, PAGE } },
+	{ "ListInstanceProfileTags", iam_list_profile_tags, { PROFILE_NAME, PAGE } },
 	{ "ListInstanceProfiles", iam_list_profiles, { PATH_PREFIX, PAGE } },
 	{ "ListInstanceProfilesForRole", iam_list_profiles_for_role, { ROLE_NAME, PAGE } },
 	{ "ListPolicies", iam_list_policies, { { "Scope", 0, IAM_P_SCOPE, 0, 0 },
 	    { "OnlyAttached", 0, IAM_P_BOOL, 0, 0 }, POLICY_PATH_PREFIX,
-	    { "PolicyUsageFilter", 0, IAM_P_USAGE, 0, 0 }, PAGE } },
+	    USAGE, PAGE } },
+	{ "ListPolicyTags", iam_list_policy_tags, { POLICY_ARN, PAGE } },
 	{ "ListPolicyVersions", iam_list_versions, { POLICY_ARN, PAGE } },
 	{ "ListRolePolicies", iam_list_role_policies, { ROLE_NAME, PAGE } },
 	{ "ListRoleTags", iam_list_role_tags, { ROLE_NAME, PAGE } },
 	{ "ListRoles", iam_list_roles, { PATH_PREFIX, PAGE } },
+	{ "PutRolePermissionsBoundary", iam_put_role_boundary, { ROLE_NAME, BOUNDARY(1) } },
 	{ "PutRolePolicy", iam_put_role_policy, { ROLE_NAME, POLICY_NAME, DOC("PolicyDocument") } },
 	{ "RemoveRoleFromInstanceProfile", iam_remove_role_from_profile, { PROFILE_NAME,
 	    ROLE_NAME } },
 	{ "SetDefaultPolicyVersion", iam_set_default_version, { POLICY_ARN, VERSION_ID } },
+	{ "TagInstanceProfile", iam_tag_profile, { PROFILE_NAME, TAGS(1) } },
+	{ "TagPolicy", iam_tag_policy, { POLICY_ARN, TAGS(1) } },
 	{ "TagRole", iam_tag_role, { ROLE_NAME, TAGS(1) } },
-	{ "UntagRole", iam_untag_role, { ROLE_NAME, { "TagKeys", 1, IAM_P_TAG_KEYS, 0,
-	    IAM_MAX_TAGS } } },
+	{ "UntagInstanceProfile", iam_untag_profile, { PROFILE_NAME, TAG_KEYS } },
+	{ "UntagPolicy", iam_untag_policy, { POLICY_ARN, TAG_KEYS } },
+	{ "UntagRole", iam_untag_role, { ROLE_NAME, TAG_KEYS } },
 	{ "UpdateAssumeRolePolicy", iam_update_trust, { ROLE_NAME, DOC("PolicyDocument") } },
 	{ "UpdateRole", iam_update_role, { ROLE_NAME, ROLE_DESC, MAX_SESSION } },
 };
@@ -311,8 +323,8 @@ iam_tags_del(struct iam_entity *e, fg_json keys)
 }
 
 /* Writes one tag as <member>. */
-void
-iam_tag_write(struct fg_buf *b, const struct sqs_kv *t)
+static void
+tag_write(struct fg_buf *b, const struct sqs_kv *t)
 {
 	fg_buf_addstr(b, "<member>");
 	fg_xml_elem(b, "Key", t->key);
@@ -326,8 +338,49 @@ iam_tags_write(struct fg_buf *b, const struct sqs_kv *tags, size_t n)
 {
 	fg_buf_addstr(b, "<Tags>");
 	for (size_t i = 0; i < n; i++)
-		iam_tag_write(b, &tags[i]);
+		tag_write(b, &tags[i]);
 	fg_buf_addstr(b, "</Tags>");
+}
+
+/* Tags an entity. */
+enum lc_result
+iam_tag_entity(struct lc_request *req, struct iam_state *st, struct iam_entity *e, fg_json in)
+{
+	if (e == NULL || iam_tags_add(req, e, fg_json_get(in, "Tags")) != 0)
+		return LC_DONE;
+	lc_changed(st->srv, &lc_svc_iam);
+	return iam_reply_empty(req, 0);
+}
+
+/* Untags an entity (keys it does not have are not an error). */
+enum lc_result
+iam_untag_entity(struct lc_request *req, struct iam_state *st, struct iam_entity *e, fg_json in)
+{
+	if (e == NULL)
+		return LC_DONE;
+	iam_tags_del(e, fg_json_get(in, "TagKeys"));
+	lc_changed(st->srv, &lc_svc_iam);
+	return iam_reply_empty(req, 0);
+}
+
+/* Lists an entity's tags, a page in key order. */
+enum lc_result
+iam_list_entity_tags(struct lc_request *req, struct iam_entity *e, fg_json in)
+{
+	struct iam_pager pg;
+	struct fg_buf *b;
+
+	if (e == NULL || iam_pager_init(&pg, req, in, strcmp) != 0)
+		return LC_DONE;
+	b = lc_query_begin(req, 1);
+	fg_buf_addstr(b, "<Tags>");
+	for (size_t i = 0; i < e->ntags; i++)
+		if (iam_pager_take(&pg, e->tags[i].key))
+			tag_write(b, &e->tags[i]);
+	fg_buf_addstr(b, "</Tags>");
+	iam_pager_end(&pg, b);
+	lc_query_end(req, 1);
+	return LC_DONE;
 }
 
 /* Writes the common members of an entity. */

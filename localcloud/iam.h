@@ -1,5 +1,6 @@
-/* iam.h: the IAM service of localcloud (query protocol, global): roles with inline policies and
- * tags, managed policies with versions and role attachments, instance profiles. */
+/* iam.h: the IAM service of localcloud (query protocol, global): roles with inline policies,
+ * tags and permissions boundaries, managed policies with versions, tags and role attachments,
+ * instance profiles with tags. */
 #ifndef FUGUE_LC_IAM_H
 #define FUGUE_LC_IAM_H
 
@@ -45,6 +46,7 @@ struct iam_role {
 	size_t ninline;
 	char **attached;            /* ARNs of the attached managed policies, sorted */
 	size_t nattached;
+	char *boundary;             /* ARN of the permissions boundary policy, or NULL */
 };
 struct iam_version {
 	int num;                    /* the N of "vN" */
@@ -87,6 +89,7 @@ enum iam_pat {
 	IAM_P_TAG_VALUE,    /* [\p{L}\p{Z}\p{N}_.:/=+\-@]* */
 	IAM_P_SCOPE,        /* All | AWS | Local */
 	IAM_P_USAGE,        /* PermissionsPolicy | PermissionsBoundary */
+	IAM_P_ENTITY,       /* User | Role | Group | LocalManagedPolicy | AWSManagedPolicy */
 	IAM_P_INT,          /* an integer in [min, max] */
 	IAM_P_BOOL,
 	IAM_P_TAGS,         /* a list of {Key, Value}: at most max items */
@@ -148,8 +151,14 @@ int iam_doc_param(struct lc_request *, const char *doc, enum iam_doc_kind, size_
 int iam_tags_add(struct lc_request *, struct iam_entity *, fg_json tags);
 /* Removes the tags with these keys (in any case). */
 void iam_tags_del(struct iam_entity *, fg_json keys);
-/* Writes <member><Key>..</Key><Value>..</Value></member>. */
-void iam_tag_write(struct fg_buf *, const struct sqs_kv *);
+/* TagRole, TagPolicy, TagInstanceProfile of an entity the caller found (NULL: it replied). */
+enum lc_result iam_tag_entity(struct lc_request *, struct iam_state *, struct iam_entity *,
+    fg_json in);
+/* UntagRole, UntagPolicy, UntagInstanceProfile. */
+enum lc_result iam_untag_entity(struct lc_request *, struct iam_state *, struct iam_entity *,
+    fg_json in);
+/* ListRoleTags, ListPolicyTags, ListInstanceProfileTags (pages in key order). */
+enum lc_result iam_list_entity_tags(struct lc_request *, struct iam_entity *, fg_json in);
 /* Writes <Tags> with a member for each tag. */
 void iam_tags_write(struct fg_buf *, const struct sqs_kv *, size_t n);
 /* Writes an entity's Path, name (as name_elem), id (as id_elem), Arn and CreateDate. */
@@ -181,9 +190,11 @@ struct iam_role *iam_role_new(const char *account, const char *path, const char 
 void iam_role_free(struct iam_role *);
 /* The role named by the RoleName parameter, visible to req; NULL after replying NoSuchEntity. */
 struct iam_role *iam_role_of(struct lc_request *, struct iam_state *, fg_json in);
-/* Writes a role as element elem; detail adds its tags (when it has some) and RoleLastUsed. */
+/* Writes a role as element elem; detail adds its tags (when it has some), RoleLastUsed and its
+ * PermissionsBoundary (when it has one). */
 #define IAM_ROLE_TAGS 1
 #define IAM_ROLE_LAST_USED 2
+#define IAM_ROLE_BOUNDARY 4
 void iam_role_write(struct fg_buf *, const struct iam_role *, const char *elem, int detail);
 enum lc_result iam_create_role(struct lc_request *, struct iam_state *, fg_json);
 enum lc_result iam_get_role(struct lc_request *, struct iam_state *, fg_json);
@@ -198,6 +209,8 @@ enum lc_result iam_put_role_policy(struct lc_request *, struct iam_state *, fg_j
 enum lc_result iam_get_role_policy(struct lc_request *, struct iam_state *, fg_json);
 enum lc_result iam_delete_role_policy(struct lc_request *, struct iam_state *, fg_json);
 enum lc_result iam_list_role_policies(struct lc_request *, struct iam_state *, fg_json);
+enum lc_result iam_put_role_boundary(struct lc_request *, struct iam_state *, fg_json);
+enum lc_result iam_delete_role_boundary(struct lc_request *, struct iam_state *, fg_json);
 
 /* iam_policy.c: managed policies, their versions and attachments to roles. */
 struct iam_policy *iam_policy_new(const char *account, const char *path, const char *name,
@@ -205,6 +218,10 @@ struct iam_policy *iam_policy_new(const char *account, const char *path, const c
 void iam_policy_free(struct iam_policy *);
 /* Adds version num (the next number follows it). */
 void iam_policy_add_version(struct iam_policy *, int num, const char *doc, int64_t created_ms);
+/* The policy with this ARN, visible to req; NULL after replying InvalidInput or NoSuchEntity
+ * (scope NULL: "Policy ARN does not exist ..."; else "<scope> ARN: ARN does not exist ..."). */
+struct iam_policy *iam_policy_find(struct lc_request *, struct iam_state *, const char *arn,
+    const char *scope);
 enum lc_result iam_create_policy(struct lc_request *, struct iam_state *, fg_json);
 enum lc_result iam_get_policy(struct lc_request *, struct iam_state *, fg_json);
 enum lc_result iam_list_policies(struct lc_request *, struct iam_state *, fg_json);
@@ -217,6 +234,10 @@ enum lc_result iam_set_default_version(struct lc_request *, struct iam_state *, 
 enum lc_result iam_attach_role_policy(struct lc_request *, struct iam_state *, fg_json);
 enum lc_result iam_detach_role_policy(struct lc_request *, struct iam_state *, fg_json);
 enum lc_result iam_list_attached(struct lc_request *, struct iam_state *, fg_json);
+enum lc_result iam_list_entities_for_policy(struct lc_request *, struct iam_state *, fg_json);
+enum lc_result iam_tag_policy(struct lc_request *, struct iam_state *, fg_json);
+enum lc_result iam_untag_policy(struct lc_request *, struct iam_state *, fg_json);
+enum lc_result iam_list_policy_tags(struct lc_request *, struct iam_state *, fg_json);
 
 /* iam_profile.c: instance profiles. */
 struct iam_profile *iam_profile_new(const char *account, const char *path, const char *name,
@@ -229,6 +250,9 @@ enum lc_result iam_delete_profile(struct lc_request *, struct iam_state *, fg_js
 enum lc_result iam_add_role_to_profile(struct lc_request *, struct iam_state *, fg_json);
 enum lc_result iam_remove_role_from_profile(struct lc_request *, struct iam_state *, fg_json);
 enum lc_result iam_list_profiles_for_role(struct lc_request *, struct iam_state *, fg_json);
+enum lc_result iam_tag_profile(struct lc_request *, struct iam_state *, fg_json);
+enum lc_result iam_untag_profile(struct lc_request *, struct iam_state *, fg_json);
+enum lc_result iam_list_profile_tags(struct lc_request *, struct iam_state *, fg_json);
 
 /* iam_store.c: the state as JSON in the state directory. */
 void iam_state_save(void *, struct fg_jw *);

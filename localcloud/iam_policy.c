@@ -1,5 +1,6 @@
-/* iam_policy.c: IAM managed policies: create, read, list, delete, their versions (at most five,
- * the default one cannot be deleted) and their attachment to roles. */
+/* iam_policy.c: IAM managed policies: create, read, list, delete, tags, their versions (at most
+ * five, the default one cannot be deleted), their attachment to roles and their use as roles'
+ * permissions boundaries. */
 #include "config.h"
 
 #include <stdio.h>
@@ -59,12 +60,11 @@ arn_ok(struct lc_request *req, const char *arn)
 	return 0;
 }
 
-/* The policy named by PolicyArn, visible to req; NULL after replying. */
-static struct iam_policy *
-policy_of(struct lc_request *req, struct iam_state *st, fg_json in)
+/* The policy with this ARN, visible to req; NULL after replying. */
+struct iam_policy *
+iam_policy_find(struct lc_request *req, struct iam_state *st, const char *arn,
+    const char *scope)
 {
-	const char *arn = fg_json_str(fg_json_get(in, "PolicyArn"));
-
 	if (!arn_ok(req, arn))
 		return NULL;
 	for (size_t i = 0; i < st->policies.n; i++) {
@@ -74,22 +74,40 @@ policy_of(struct lc_request *req, struct iam_state *st, fg_json in)
 		    lc_visible(req, e->created_ms))
 			return (struct iam_policy *)e;
 	}
-	iam_error(req, IAM_E_NO_SUCH, "Policy %s does not exist or is not attachable.", arn);
+	iam_error(req, IAM_E_NO_SUCH, "%s%s%s does not exist or is not attachable.",
+	    scope ? scope : "Policy", scope ? " ARN: " : " ", arn);
 	return NULL;
 }
 
-/* The number of roles a policy is attached to. */
+/* The policy named by PolicyArn, visible to req; NULL after replying. */
+static struct iam_policy *
+policy_of(struct lc_request *req, struct iam_state *st, fg_json in)
+{
+	return iam_policy_find(req, st, fg_json_str(fg_json_get(in, "PolicyArn")), NULL);
+}
+
+/* Says whether a role uses a policy as a permissions policy (attached) or, with boundary, as
+ * its permissions boundary. */
+static int
+role_uses(const struct iam_role *r, const struct iam_policy *p, int boundary)
+{
+	if (boundary)
+		return r->boundary != NULL && strcmp(r->boundary, p->e.arn) == 0;
+	for (size_t j = 0; j < r->nattached; j++)
+		if (strcmp(r->attached[j], p->e.arn) == 0)
+			return 1;
+	return 0;
+}
+
+/* The number of roles that use a policy as a permissions policy or, with boundary, as their
+ * permissions boundary. */
 static size_t
-attachments(const struct iam_state *st, const struct iam_policy *p)
+uses(const struct iam_state *st, const struct iam_policy *p, int boundary)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < st->roles.n; i++) {
-		const struct iam_role *r = (const struct iam_role *)st->roles.v[i];
-
-		for (size_t j = 0; j < r->nattached; j++)
-			n += strcmp(r->attached[j], p->e.arn) == 0;
-	}
+	for (size_t i = 0; i < st->roles.n; i++)
+		n += role_uses((const struct iam_role *)st->roles.v[i], p, boundary);
 	return n;
 }
 
@@ -104,9 +122,10 @@ policy_write(struct fg_buf *b, const struct iam_state *st, const struct iam_poli
 	iam_entity_write(b, &p->e, "PolicyName", "PolicyId");
 	snprintf(num, sizeof(num), "v%d", p->default_num);
 	fg_xml_elem(b, "DefaultVersionId", num);
-	snprintf(num, sizeof(num), "%zu", attachments(st, p));
+	snprintf(num, sizeof(num), "%zu", uses(st, p, 0));
 	fg_xml_elem(b, "AttachmentCount", num);
-	fg_xml_elem(b, "PermissionsBoundaryUsageCount", "0");
+	snprintf(num, sizeof(num), "%zu", uses(st, p, 1));
+	fg_xml_elem(b, "PermissionsBoundaryUsageCount", num);
 	fg_xml_elem(b, "IsAttachable", "true");
 	lc_iso8601(p->updated_ms, date);
 	fg_xml_elem(b, "UpdateDate", date);
@@ -167,23 +186,24 @@ iam_get_policy(struct lc_request *req, struct iam_state *st, fg_json in)
 	return p ? reply_policy(req, st, p) : LC_DONE;
 }
 
-/* ListPolicies: the account's own (Local); localcloud has no AWS-managed policies and no
- * permissions boundaries, so Scope AWS and PolicyUsageFilter PermissionsBoundary list none. */
+/* ListPolicies: the account's own (Local); localcloud has no AWS-managed policies, so Scope AWS
+ * lists none. PolicyUsageFilter PermissionsBoundary lists the policies some role uses as its
+ * permissions boundary (PermissionsPolicy: any, as every managed policy can be attached). */
 enum lc_result
 iam_list_policies(struct lc_request *req, struct iam_state *st, fg_json in)
 {
 	const char *scope = fg_json_str(fg_json_get(in, "Scope"));
 	const char *usage = fg_json_str(fg_json_get(in, "PolicyUsageFilter"));
 	const char *prefix = fg_json_str(fg_json_get(in, "PathPrefix"));
-	int only_attached = 0, none;
+	int only_attached = 0, none, boundaries;
 	struct iam_pager pg;
 	struct fg_buf *b;
 
 	if (iam_pager_init(&pg, req, in, strcasecmp) != 0)
 		return LC_DONE;
 	fg_json_bool(fg_json_get(in, "OnlyAttached"), &only_attached);
-	none = (scope && strcmp(scope, "AWS") == 0) ||
-	    (usage && strcmp(usage, "PermissionsBoundary") == 0);
+	none = scope && strcmp(scope, "AWS") == 0;
+	boundaries = usage && strcmp(usage, "PermissionsBoundary") == 0;
 	b = lc_query_begin(req, 1);
 	fg_buf_addstr(b, "<Policies>");
 	for (size_t i = 0; !none && i < st->policies.n; i++) {
@@ -191,7 +211,8 @@ iam_list_policies(struct lc_request *req, struct iam_state *st, fg_json in)
 
 		if (strcmp(p->e.account, req->who.account) == 0 && lc_visible(req, p->e.created_ms) &&
 		    (prefix == NULL || strncmp(p->e.path, prefix, strlen(prefix)) == 0) &&
-		    (!only_attached || attachments(st, p) > 0) && iam_pager_take(&pg, p->e.name))
+		    (!only_attached || uses(st, p, 0) > 0) && (!boundaries || uses(st, p, 1) > 0) &&
+		    iam_pager_take(&pg, p->e.name))
 			policy_write(b, st, p, "member", 0);
 	}
 	fg_buf_addstr(b, "</Policies>");
@@ -200,7 +221,8 @@ iam_list_policies(struct lc_request *req, struct iam_state *st, fg_json in)
 	return LC_DONE;
 }
 
-/* DeletePolicy: only when attached nowhere and left with its default version alone. */
+/* DeletePolicy: only when attached nowhere, no role's boundary, and left with its default
+ * version alone. */
 enum lc_result
 iam_delete_policy(struct lc_request *req, struct iam_state *st, fg_json in)
 {
@@ -208,7 +230,7 @@ iam_delete_policy(struct lc_request *req, struct iam_state *st, fg_json in)
 
 	if (p == NULL)
 		return LC_DONE;
-	if (attachments(st, p) > 0) {
+	if (uses(st, p, 0) > 0 || uses(st, p, 1) > 0) {
 		iam_error(req, IAM_E_CONFLICT, "Cannot delete a policy attached to entities.");
 		return LC_DONE;
 	}
@@ -472,4 +494,74 @@ iam_list_attached(struct lc_request *req, struct iam_state *st, fg_json in)
 	iam_pager_end(&pg, b);
 	lc_query_end(req, 1);
 	return LC_DONE;
+}
+
+/* ListEntitiesForPolicy: the roles that use the policy (as a permissions policy, as their
+ * permissions boundary, or either when PolicyUsageFilter is absent), in name order; localcloud
+ * has no users or groups, and its policies are all customer managed. */
+enum lc_result
+iam_list_entities_for_policy(struct lc_request *req, struct iam_state *st, fg_json in)
+{
+	struct iam_policy *p = policy_of(req, st, in);
+	const char *filter = fg_json_str(fg_json_get(in, "EntityFilter"));
+	const char *usage = fg_json_str(fg_json_get(in, "PolicyUsageFilter"));
+	const char *prefix = fg_json_str(fg_json_get(in, "PathPrefix"));
+	int roles = filter == NULL || strcmp(filter, "Role") == 0 ||
+	    strcmp(filter, "LocalManagedPolicy") == 0;
+	int as_policy = usage == NULL || strcmp(usage, "PermissionsPolicy") == 0;
+	int as_boundary = usage == NULL || strcmp(usage, "PermissionsBoundary") == 0;
+	struct iam_pager pg;
+	struct fg_buf *b;
+
+	if (p == NULL || iam_pager_init(&pg, req, in, strcasecmp) != 0)
+		return LC_DONE;
+	b = lc_query_begin(req, 1);
+	fg_buf_addstr(b, "<PolicyGroups></PolicyGroups><PolicyUsers></PolicyUsers><PolicyRoles>");
+	for (size_t i = 0; roles && i < st->roles.n; i++) {
+		const struct iam_role *r = (const struct iam_role *)st->roles.v[i];
+
+		if (strcmp(r->e.account, req->who.account) != 0 || !lc_visible(req, r->e.created_ms) ||
+		    (prefix && strncmp(r->e.path, prefix, strlen(prefix)) != 0) ||
+		    !((as_policy && role_uses(r, p, 0)) || (as_boundary && role_uses(r, p, 1))) ||
+		    !iam_pager_take(&pg, r->e.name))
+			continue;
+		fg_buf_addstr(b, "<member>");
+		fg_xml_elem(b, "RoleName", r->e.name);
+		fg_xml_elem(b, "RoleId", r->e.id);
+		fg_buf_addstr(b, "</member>");
+	}
+	fg_buf_addstr(b, "</PolicyRoles>");
+	iam_pager_end(&pg, b);
+	lc_query_end(req, 1);
+	return LC_DONE;
+}
+
+/* The entity of the policy named by PolicyArn; NULL after replying. */
+static struct iam_entity *
+policy_entity(struct lc_request *req, struct iam_state *st, fg_json in)
+{
+	struct iam_policy *p = policy_of(req, st, in);
+
+	return p ? &p->e : NULL;
+}
+
+/* TagPolicy. */
+enum lc_result
+iam_tag_policy(struct lc_request *req, struct iam_state *st, fg_json in)
+{
+	return iam_tag_entity(req, st, policy_entity(req, st, in), in);
+}
+
+/* UntagPolicy. */
+enum lc_result
+iam_untag_policy(struct lc_request *req, struct iam_state *st, fg_json in)
+{
+	return iam_untag_entity(req, st, policy_entity(req, st, in), in);
+}
+
+/* ListPolicyTags. */
+enum lc_result
+iam_list_policy_tags(struct lc_request *req, struct iam_state *st, fg_json in)
+{
+	return iam_list_entity_tags(req, policy_entity(req, st, in), in);
 }

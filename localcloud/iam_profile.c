@@ -1,4 +1,4 @@
-/* iam_profile.c: IAM instance profiles: create, read, list, delete, and their one role. */
+/* iam_profile.c: IAM instance profiles: create, read, list, delete, tags, and their one role. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -199,4 +199,34 @@ iam_remove_role_from_profile(struct lc_request *req, struct iam_state *st, fg_js
 	p->role = NULL;
 	lc_changed(st->srv, &lc_svc_iam);
 	return iam_reply_empty(req, 0);
+}
+
+/* The entity of the instance profile named by InstanceProfileName; NULL after replying. */
+static struct iam_entity *
+profile_entity(struct lc_request *req, struct iam_state *st, fg_json in)
+{
+	struct iam_profile *p = profile_of(req, st, in);
+
+	return p ? &p->e : NULL;
+}
+
+/* TagInstanceProfile. */
+enum lc_result
+iam_tag_profile(struct lc_request *req, struct iam_state *st, fg_json in)
+{
+	return iam_tag_entity(req, st, profile_entity(req, st, in), in);
+}
+
+/* UntagInstanceProfile. */
+enum lc_result
+iam_untag_profile(struct lc_request *req, struct iam_state *st, fg_json in)
+{
+	return iam_untag_entity(req, st, profile_entity(req, st, in), in);
+}
+
+/* ListInstanceProfileTags. */
+enum lc_result
+iam_list_profile_tags(struct lc_request *req, struct iam_state *st, fg_json in)
+{
+	return iam_list_entity_tags(req, profile_entity(req, st, in), in);
 }

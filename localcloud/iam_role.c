@@ -1,5 +1,5 @@
-/* iam_role.c: IAM roles: create, read, list, update, delete, their tags and their inline
- * policies. */
+/* iam_role.c: IAM roles: create, read, list, update, delete, their tags, their inline
+ * policies and their permissions boundary. */
 #include "config.h"
 
 #include <stdio.h>
@@ -31,6 +31,7 @@ iam_role_free(struct iam_role *r)
 	iam_entity_clear(&r->e);
 	free(r->trust);
 	free(r->description);
+	free(r->boundary);
 	sqs_kv_free(r->inline_pols, r->ninline);
 	for (size_t i = 0; i < r->nattached; i++)
 		free(r->attached[i]);
@@ -63,6 +64,12 @@ iam_role_write(struct fg_buf *b, const struct iam_role *r, const char *elem, int
 		fg_xml_elem(b, "Description", r->description);
 	snprintf(num, sizeof(num), "%lld", (long long)r->max_session);
 	fg_xml_elem(b, "MaxSessionDuration", num);
+	if (detail & IAM_ROLE_BOUNDARY && r->boundary) {
+		fg_buf_addstr(b, "<PermissionsBoundary>");
+		fg_xml_elem(b, "PermissionsBoundaryType", "PermissionsBoundaryPolicy");
+		fg_xml_elem(b, "PermissionsBoundaryArn", r->boundary);
+		fg_buf_addstr(b, "</PermissionsBoundary>");
+	}
 	if (detail & IAM_ROLE_TAGS && r->e.ntags)
 		iam_tags_write(b, r->e.tags, r->e.ntags);
 	if (detail & IAM_ROLE_LAST_USED)
@@ -79,7 +86,7 @@ reply_role(struct lc_request *req, const struct iam_role *r, int detail)
 	return LC_DONE;
 }
 
-/* CreateRole. */
+/* CreateRole (with a permissions boundary when PermissionsBoundary names a managed policy). */
 enum lc_result
 iam_create_role(struct lc_request *req, struct iam_state *st, fg_json in)
 {
@@ -87,12 +94,12 @@ iam_create_role(struct lc_request *req, struct iam_state *st, fg_json in)
 	const char *path = fg_json_str(fg_json_get(in, "Path"));
 	const char *trust = fg_json_str(fg_json_get(in, "AssumeRolePolicyDocument"));
 	const char *desc = fg_json_str(fg_json_get(in, "Description"));
+	const char *boundary = fg_json_str(fg_json_get(in, "PermissionsBoundary"));
+	struct iam_policy *bp = NULL;
 	struct iam_role *r;
 
-	if (fg_json_get(in, "PermissionsBoundary")) {
-		iam_error(req, IAM_E_INPUT, "localcloud does not implement permissions boundaries");
+	if (boundary && (bp = iam_policy_find(req, st, boundary, "Scope")) == NULL)
 		return LC_DONE;
-	}
 	if (iam_list_find(&st->roles, req->who.account, name)) {
 		iam_error(req, IAM_E_EXISTS, "Role with name %s already exists.", name);
 		return LC_DONE;
@@ -108,9 +115,11 @@ iam_create_role(struct lc_request *req, struct iam_state *st, fg_json in)
 		r->description = fg_strdup(desc);
 	if (fg_json_int(fg_json_get(in, "MaxSessionDuration"), &r->max_session) != 0)
 		r->max_session = IAM_DEFAULT_SESSION;
+	if (bp)
+		r->boundary = fg_strdup(bp->e.arn);
 	iam_list_add(&st->roles, &r->e);
 	lc_changed(st->srv, &lc_svc_iam);
-	return reply_role(req, r, IAM_ROLE_TAGS);
+	return reply_role(req, r, IAM_ROLE_TAGS | IAM_ROLE_BOUNDARY);
 }
 
 /* GetRole. */
@@ -119,7 +128,8 @@ iam_get_role(struct lc_request *req, struct iam_state *st, fg_json in)
 {
 	struct iam_role *r = iam_role_of(req, st, in);
 
-	return r ? reply_role(req, r, IAM_ROLE_TAGS | IAM_ROLE_LAST_USED) : LC_DONE;
+	return r ? reply_role(req, r, IAM_ROLE_TAGS | IAM_ROLE_LAST_USED | IAM_ROLE_BOUNDARY) :
+	    LC_DONE;
 }
 
 /* ListRoles (PathPrefix, pages in name order). */
@@ -217,50 +227,64 @@ iam_update_role(struct lc_request *req, struct iam_state *st, fg_json in)
 	return iam_reply_empty(req, 1);
 }
 
+/* The entity of the role named by RoleName; NULL after replying. */
+static struct iam_entity *
+role_entity(struct lc_request *req, struct iam_state *st, fg_json in)
+{
+	struct iam_role *r = iam_role_of(req, st, in);
+
+	return r ? &r->e : NULL;
+}
+
 /* TagRole. */
 enum lc_result
 iam_tag_role(struct lc_request *req, struct iam_state *st, fg_json in)
 {
-	struct iam_role *r = iam_role_of(req, st, in);
-
-	if (r == NULL || iam_tags_add(req, &r->e, fg_json_get(in, "Tags")) != 0)
-		return LC_DONE;
-	lc_changed(st->srv, &lc_svc_iam);
-	return iam_reply_empty(req, 0);
+	return iam_tag_entity(req, st, role_entity(req, st, in), in);
 }
 
 /* UntagRole. */
 enum lc_result
 iam_untag_role(struct lc_request *req, struct iam_state *st, fg_json in)
 {
-	struct iam_role *r = iam_role_of(req, st, in);
+	return iam_untag_entity(req, st, role_entity(req, st, in), in);
+}
 
-	if (r == NULL)
+/* ListRoleTags. */
+enum lc_result
+iam_list_role_tags(struct lc_request *req, struct iam_state *st, fg_json in)
+{
+	return iam_list_entity_tags(req, role_entity(req, st, in), in);
+}
+
+/* PutRolePermissionsBoundary: sets or replaces the role's boundary (a managed policy). */
+enum lc_result
+iam_put_role_boundary(struct lc_request *req, struct iam_state *st, fg_json in)
+{
+	struct iam_role *r = iam_role_of(req, st, in);
+	struct iam_policy *p = r ? iam_policy_find(req, st,
+	    fg_json_str(fg_json_get(in, "PermissionsBoundary")), NULL) : NULL;
+
+	if (p == NULL)
 		return LC_DONE;
-	iam_tags_del(&r->e, fg_json_get(in, "TagKeys"));
+	free(r->boundary);
+	r->boundary = fg_strdup(p->e.arn);
 	lc_changed(st->srv, &lc_svc_iam);
 	return iam_reply_empty(req, 0);
 }
 
-/* ListRoleTags (pages in key order). */
+/* DeleteRolePermissionsBoundary (a role without one is left as it is). */
 enum lc_result
-iam_list_role_tags(struct lc_request *req, struct iam_state *st, fg_json in)
+iam_delete_role_boundary(struct lc_request *req, struct iam_state *st, fg_json in)
 {
 	struct iam_role *r = iam_role_of(req, st, in);
-	struct iam_pager pg;
-	struct fg_buf *b;
 
-	if (r == NULL || iam_pager_init(&pg, req, in, strcmp) != 0)
+	if (r == NULL)
 		return LC_DONE;
-	b = lc_query_begin(req, 1);
-	fg_buf_addstr(b, "<Tags>");
-	for (size_t i = 0; i < r->e.ntags; i++)
-		if (iam_pager_take(&pg, r->e.tags[i].key))
-			iam_tag_write(b, &r->e.tags[i]);
-	fg_buf_addstr(b, "</Tags>");
-	iam_pager_end(&pg, b);
-	lc_query_end(req, 1);
-	return LC_DONE;
+	free(r->boundary);
+	r->boundary = NULL;
+	lc_changed(st->srv, &lc_svc_iam);
+	return iam_reply_empty(req, 0);
 }
 
 /* The index of a role's inline policy, or -1. */

@@ -31,6 +31,8 @@ role_save(struct fg_jw *jw, const struct iam_role *r)
 	if (r->description)
 		fg_jw_kstr(jw, "description", r->description);
 	fg_jw_kint(jw, "max_session", r->max_session);
+	if (r->boundary)
+		fg_jw_kstr(jw, "boundary", r->boundary);
 	sqs_kv_write(jw, "inline", r->inline_pols, r->ninline);
 	fg_jw_key(jw, "attached");
 	fg_jw_arr(jw);
@@ -145,6 +147,7 @@ static int
 role_load(fg_json o, struct iam_role *r, const char *where, char **err)
 {
 	const char *desc = fg_json_str(fg_json_get(o, "description"));
+	const char *boundary = fg_json_str(fg_json_get(o, "boundary"));
 	fg_json att = fg_json_get(o, "attached");
 
 	if (int_load(o, "max_session", &r->max_session, where, err) != 0 ||
@@ -152,6 +155,8 @@ role_load(fg_json o, struct iam_role *r, const char *where, char **err)
 		return -1;
 	if (desc)
 		r->description = fg_strdup(desc);
+	if (boundary)
+		r->boundary = fg_strdup(boundary);
 	if (!YAJL_IS_ARRAY(att)) {
 		*err = fg_printf("%s: \"attached\" must be a list", where);
 		return -1;

@@ -25,6 +25,13 @@ static const char *const pat_text[] = {
 	[IAM_P_TAG_VALUE] = "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*",
 };
 
+/* The values of enumerations, for messages. */
+static const char *const enum_text[] = {
+	[IAM_P_SCOPE] = "All, AWS, Local",
+	[IAM_P_USAGE] = "PermissionsPolicy, PermissionsBoundary",
+	[IAM_P_ENTITY] = "User, Role, Group, LocalManagedPolicy, AWSManagedPolicy",
+};
+
 /* The code point of the well-formed UTF-8 character at s; *adv is its length. */
 static uint32_t
 decode(const char *s, size_t len, size_t *adv)
@@ -186,6 +193,9 @@ iam_pat_match(enum iam_pat pat, const char *s)
 		return strcmp(s, "All") == 0 || strcmp(s, "AWS") == 0 || strcmp(s, "Local") == 0;
 	case IAM_P_USAGE:
 		return strcmp(s, "PermissionsPolicy") == 0 || strcmp(s, "PermissionsBoundary") == 0;
+	case IAM_P_ENTITY:
+		return strcmp(s, "User") == 0 || strcmp(s, "Role") == 0 || strcmp(s, "Group") == 0 ||
+		    strcmp(s, "LocalManagedPolicy") == 0 || strcmp(s, "AWSManagedPolicy") == 0;
 	default:
 		return 1;
 	}
@@ -216,10 +226,9 @@ check_str(const char *s, const char *member, enum iam_pat pat, int64_t min, int6
 	else if (max > 0 && (int64_t)n > max)
 		c = fg_printf("Member must have length less than or equal to %lld", (long long)max);
 	else if (!iam_pat_match(pat, s))
-		c = pat == IAM_P_SCOPE ? fg_strdup("Member must satisfy enum value set: [All, AWS, "
-		    "Local]") : pat == IAM_P_USAGE ? fg_strdup("Member must satisfy enum value set: "
-		    "[PermissionsPolicy, PermissionsBoundary]") : fg_printf("Member must satisfy "
-		    "regular expression pattern: %s", pat_text[pat]);
+		c = (size_t)pat < FG_ARRAY_LEN(enum_text) && enum_text[pat] ?
+		    fg_printf("Member must satisfy enum value set: [%s]", enum_text[pat]) :
+		    fg_printf("Member must satisfy regular expression pattern: %s", pat_text[pat]);
 	else
 		return 0;
 	*msg = invalid(s, member, c);

@@ -1,7 +1,8 @@
-/* boot.c: start-up: learn the account (STS), create what is missing (the request queue and its
- * dead-letter queue, the events topic, the tables, the bucket), the root user, recovery of the
- * engine and the processes, then the ready marker. Every step is asynchronous; calls of one
- * phase run at once. */
+/* boot.c: start-up: learn the account (STS), find (or create) the tables, take the lease (a
+ * standby waits here), create what else is missing (the request queue and its dead-letter
+ * queue, the events topic, the bucket), the root user, recovery of the engine and the
+ * processes, then the ready marker. Every step is asynchronous; calls of one phase run at
+ * once. */
 #include "config.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "conductor.h"
+#include "lease.h"
 
 #define TABLE_POLL_MS 500
 #define TABLE_WAIT_MS 120000
@@ -37,6 +39,8 @@ struct boot_call {
 	int by_url;                   /* queues: this step asked GetQueueUrl instead */
 };
 
+static void phase_tables(struct boot *);
+static void phase_lease(struct boot *);
 static void phase_resources(struct boot *);
 static void phase_root(struct boot *);
 static void phase_recover(struct boot *);
@@ -183,7 +187,7 @@ phase_identity(struct boot *b)
 	struct fg_query q;
 	struct fg_aws_req req;
 
-	b->next = phase_resources;
+	b->next = phase_tables;
 	fg_query_init(&q);
 	fg_query_add(&q, "Action", "GetCallerIdentity");
 	fg_query_add(&q, "Version", "2011-06-15");
@@ -518,30 +522,71 @@ bucket_create(struct boot *b)
 	fg_buf_free(&body);
 }
 
-/* Second phase: queues, topic, tables and bucket, all at once. */
+/* Finds (or creates) a table: one call of the current phase. */
+static void
+table_ensure(struct boot *b, enum store_table t)
+{
+	struct boot_call *bc = call_new(b, on_table);
+
+	bc->table = t;
+	bc->since_ms = fg_mono_ms();
+	table_describe(bc);
+}
+
+/* --- The lease (lease.h): before it is held, the tables are only described (and created at
+ * the first start, as the lease's table must be), nothing else is touched. */
+
+/* Second phase: the tables, all at once. */
+static void
+phase_tables(struct boot *b)
+{
+	struct conductor *c = b->c;
+	int t;
+
+	b->next = phase_lease;
+	c->lease = lease_new(c->loop, c->env, store_table_name(c->store, STORE_LEASE), c->region,
+	    (uint64_t)c->cfg->lease_duration * 1000, (uint64_t)c->cfg->lease_renew * 1000);
+	b->pending++; /* held while the calls start */
+	for (t = 0; t < STORE_NTABLES; t++)
+		table_ensure(b, (enum store_table)t);
+	phase_step(b);
+}
+
+/* The lease is held (or the wait ended with a stop). */
+static void
+on_lease(void *arg, int held)
+{
+	struct boot *b = arg;
+
+	(void)held;
+	phase_step(b);
+}
+
+/* Third phase: wait for the lease; a standby stays here until the holder goes. */
+static void
+phase_lease(struct boot *b)
+{
+	b->next = phase_resources;
+	b->pending++;
+	lease_acquire(b->c->lease, on_lease, b, conductor_lease_lost, b->c);
+}
+
+/* Fourth phase: queues, topic and bucket, all at once. */
 static void
 phase_resources(struct boot *b)
 {
-	struct boot_call *bc;
-	int t;
-
 	b->next = phase_root;
 	b->pending++; /* held while the calls start */
 	queue_create(call_new(b, on_queue), "fugue-requests-dlq");
 	topic_create(b);
-	for (t = 0; t < STORE_NTABLES; t++) {
-		bc = call_new(b, on_table);
-		bc->table = (enum store_table)t;
-		bc->since_ms = fg_mono_ms();
-		table_describe(bc);
-	}
 	bucket_create(b);
 	phase_step(b);
 }
 
 /* --- The root user. */
 
-/* Writes the root secret to the file the settings name (mode 0600, replaced atomically). */
+/* Writes the root secret to the file the settings name (mode 0600, replaced atomically). The
+ * temporary file is made anew: one left there (or planted) would keep its mode or be a link. */
 static int
 root_secret_file(const char *path, const char *secret)
 {
@@ -549,7 +594,8 @@ root_secret_file(const char *path, const char *secret)
 	size_t len = strlen(secret);
 	int fd, rc = -1;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		log_warn("root secret file %s", tmp);
 		goto out;
@@ -585,7 +631,7 @@ on_root(const char *secret, const char *err, void *arg)
 	phase_step(b);
 }
 
-/* Third phase: the bootstrap root user. */
+/* Fifth phase: the bootstrap root user. */
 static void
 phase_root(struct boot *b)
 {
@@ -624,7 +670,7 @@ on_recovered(void *arg, int ok, const char *message, fg_json plan)
 	procs_load(b->c, on_procs, b);
 }
 
-/* Fourth phase: engine recovery, then the processes. */
+/* Sixth phase: engine recovery, then the processes. */
 static void
 phase_recover(struct boot *b)
 {
@@ -653,8 +699,8 @@ on_marker(const char *err, int notfound, const char *body, size_t len, void *arg
 	free(b);
 	if (c->stopping)
 		return;
-	log_info("ready: queue %s, bucket %s, %zu processes", c->queue_url, c->bucket,
-	    procs_count(c));
+	log_info("ready: leading as %s; queue %s, bucket %s, %zu processes",
+	    lease_owner(c->lease), c->queue_url, c->bucket, procs_count(c));
 	conductor_booted(c);
 }
 
@@ -676,6 +722,8 @@ phase_ready(struct boot *b)
 	fg_jw_kstr(&w, "region", c->region);
 	fg_jw_kstr(&w, "queue", c->queue_url);
 	fg_jw_kint(&w, "pid", (int64_t)getpid());
+	fg_jw_key(&w, "leader");
+	lease_write_json(c->lease, &w);
 	fg_jw_end_obj(&w);
 	obj_put(c, "conductor/ready.json", "application/json", fg_jw_text(&w),
 	    strlen(fg_jw_text(&w)), on_marker, b);

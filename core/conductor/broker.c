@@ -615,6 +615,7 @@ converge_decide(struct step *s)
 	char *names = NULL;
 	int replace = 0;
 	size_t ndiff;
+	fg_json last;
 
 	if (s->j->e->stopping) {
 		step_fail(s, FUGUE_E_RETRYABLE, "stopped: the Conductor is shutting down");
@@ -642,7 +643,9 @@ converge_decide(struct step *s)
 		host_op_start(s->j->e->host, s->pt, OPK_READ, &sp, on_read_first, NULL, s);
 		return;
 	}
-	ndiff = props_diff(s->pt, s->want, rrec_obs(r), &names, &replace);
+	last = props_applied(s->pt, r->props);
+	ndiff = props_diff(s->pt, s->want, rrec_obs(r), last, &names, &replace);
+	fg_json_free(last);
 	if (ndiff == 0) {
 		if (s->n->act == PA_NONE) {
 			s->j->unchanged++;

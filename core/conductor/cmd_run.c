@@ -81,6 +81,7 @@ cmd_run(struct req *r)
 	rec->props.alias = alias && *alias ? fg_strdup(alias) : NULL;
 	rec->created_ms = rec->updated_ms = fg_wall_ms();
 	rec->last_message = fg_strdup("");
+	rec->owner = fg_strdup(r->env.user);
 	composition_fetch(c, hash, run_comp, r);
 }
 

@@ -25,7 +25,8 @@ cmd_status(struct req *r)
 			    fid_like(name) ? "FID" : "alias", name);
 			return;
 		}
-		reply_process(r, 1, NULL);
+		if (req_may(r, r->proc, 1))
+			reply_process(r, 1, NULL);
 		return;
 	}
 	w = reply_begin(r);
@@ -33,7 +34,8 @@ cmd_status(struct req *r)
 	fg_jw_key(w, "processes");
 	fg_jw_arr(w);
 	for (p = procs_first(r->c); p != NULL; p = proc_next(p))
-		proc_write_json(r->c, w, p, 0, NULL);
+		if (req_may(r, p, 0))
+			proc_write_json(r->c, w, p, 0, NULL);
 	fg_jw_end_arr(w);
 	fg_jw_end_obj(w);
 	reply_end(r);
@@ -127,9 +129,11 @@ cmd_history(struct req *r)
 		goto out;
 	if (name) {
 		/* A killed process keeps its history: its FID still finds it. */
-		if ((p = proc_find(r->c, name)) != NULL)
+		if ((p = proc_find(r->c, name)) != NULL) {
+			if (!req_may(r, p, 1))
+				goto out;
 			q.pk = p->rec.fid;
-		else if (fid_like(name))
+		} else if (fid_like(name))
 			q.pk = name;
 		else {
 			reply_error(r, E_NOT_FOUND, "no process with alias \"%.64s\"", name);

@@ -8,6 +8,7 @@
 
 #include "conductor.h"
 #include "fugue/broker.h"
+#include "lease.h"
 
 #define STOP_WITHIN_MS 9500  /* SIGTERM: exit at the latest after this (systemd waits 10 s) */
 #define DRAIN_CHECK_MS 50
@@ -27,8 +28,8 @@ on_deadline(void *arg)
 {
 	struct conductor *c = arg;
 
-	log_warnx("shutdown: work still in flight after %d ms; exiting (the next boot resolves "
-	    "it)", STOP_WITHIN_MS);
+	log_warnx("shutdown: work still in flight at the deadline; exiting (the next boot "
+	    "resolves it)");
 	fg_loop_exit(c->loop);
 }
 
@@ -45,7 +46,17 @@ on_engine_stopped(void *arg, int ok, const char *message, fg_json plan)
 	fg_timer_add(c->drain, 0);
 }
 
-/* Shutdown: waits for requests, then the engine, then the store's writes, then exits. */
+/* The lease is given up (or was not held). */
+static void
+on_lease_released(void *arg)
+{
+	struct conductor *c = arg;
+
+	fg_timer_add(c->drain, 0);
+}
+
+/* Shutdown: waits for requests, then the engine, then the store's writes, gives the lease up,
+ * then exits. */
 static void
 on_drain(void *arg)
 {
@@ -69,6 +80,12 @@ on_drain(void *arg)
 		fg_timer_add(c->drain, DRAIN_CHECK_MS);
 		return;
 	}
+	if (c->lease && !c->lease_done) {
+		/* Everything is persisted: a standby may take over at once. */
+		c->lease_done = 1;
+		lease_release(c->lease, on_lease_released, c);
+		return;
+	}
 	log_info("stopped");
 	fg_loop_exit(c->loop);
 }
@@ -77,17 +94,48 @@ on_drain(void *arg)
 void
 conductor_stop(struct conductor *c, int exit_code)
 {
-	if (c->stopping)
+	conductor_stop_within(c, exit_code, STOP_WITHIN_MS);
+}
+
+/* The same, within within_ms. */
+void
+conductor_stop_within(struct conductor *c, int exit_code, uint64_t within_ms)
+{
+	uint64_t at = fg_mono_ms() + within_ms;
+
+	if (c->stopping) {
+		if (exit_code != 0)
+			c->exit_code = exit_code;
+		if (at < c->stop_at_ms) {
+			c->stop_at_ms = at;
+			fg_timer_add(c->deadline, within_ms);
+			if (c->poller)
+				poller_stop(c->poller, 0);
+		}
 		return;
+	}
 	c->stopping = 1;
 	c->exit_code = exit_code;
 	if (c->poller)
-		poller_stop(c->poller, RECEIVE_STOP_MS);
-	c->stop_at_ms = fg_mono_ms() + STOP_WITHIN_MS;
+		poller_stop(c->poller, within_ms >= STOP_WITHIN_MS ? RECEIVE_STOP_MS : 0);
+	c->stop_at_ms = at;
 	c->deadline = fg_timer_new(c->loop, on_deadline, c);
-	fg_timer_add(c->deadline, STOP_WITHIN_MS);
+	fg_timer_add(c->deadline, within_ms);
 	c->drain = fg_timer_new(c->loop, on_drain, c);
 	fg_timer_add(c->drain, 0);
+}
+
+/* The lease must go: stop the work before it expires, and exit with 3 (systemd's restart
+ * brings the Conductor back as a standby). */
+void
+conductor_lease_lost(void *arg, uint64_t within_ms)
+{
+	struct conductor *c = arg;
+
+	log_warnx("lost the lease: stopping within %llu ms; exit status 3",
+	    (unsigned long long)within_ms);
+	c->lease_done = 1;
+	conductor_stop_within(c, 3, within_ms);
 }
 
 /* SIGTERM and SIGINT. */
@@ -200,6 +248,7 @@ conductor_free(struct conductor *c)
 		req_free(r);
 	}
 	engine_free(c->engine);
+	lease_free(c->lease);
 	poller_free(c->poller);
 	procs_free(c->procs);
 	users_free(c->users);

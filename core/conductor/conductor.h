@@ -31,6 +31,8 @@ struct config {
 	int64_t poll_wait;            /* WaitTimeSeconds of the request queue's long poll */
 	int64_t max_requests;         /* requests handled at once before polling pauses */
 	int64_t max_connections;      /* HTTP connections per endpoint (the pool cap) */
+	int64_t lease_duration;       /* seconds a lease lasts unless renewed (lease.c) */
+	int64_t lease_renew;          /* seconds between the holder's renewals */
 	char **limits;                /* token bucket sizes, "sqs.write=50" */
 	size_t nlimits;
 };
@@ -69,6 +71,7 @@ struct conductor {
 	struct fg_aws *aws;
 	struct store *store;
 	struct engine *engine;
+	struct lease *lease;          /* made at boot once the region is known */
 	struct fg_signal *sig_term, *sig_int, *sig_hup;
 	struct fg_timer *deadline;    /* shutdown: exit at the latest then */
 	struct fg_timer *drain;       /* shutdown: checks whether the work in flight ended */
@@ -88,11 +91,17 @@ struct conductor {
 	int stopping;
 	int engine_stopping;
 	int engine_stopped;
+	int lease_done;               /* shutdown: the lease is given up */
 	int exit_code;
 };
 int conductor_main(int argc, char **argv);
 /* Stops taking requests, lets the work in flight persist, exits the loop (within 10 s). */
 void conductor_stop(struct conductor *, int exit_code);
+/* The same within within_ms (sooner when a stop is already under way with a later deadline);
+ * a receive in flight is cancelled unless the 10 s of conductor_stop are given. */
+void conductor_stop_within(struct conductor *, int exit_code, uint64_t within_ms);
+/* The lease's lost callback (lease.h): stops within within_ms, exit status 3. */
+void conductor_lease_lost(void *conductor, uint64_t within_ms);
 /* boot.c calls this when everything exists: starts the poller. */
 void conductor_booted(struct conductor *);
 /* The full name of a queue, topic or table: the prefix, then base. Caller frees. */
@@ -227,6 +236,9 @@ struct command {
 const struct command *command_find(const char *);
 /* Argument helpers: a string member of args; -1 after replying InvalidArgument. */
 int arg_str(struct req *, const char *name, int required, const char **out);
+/* 1 when the request's user may see and act on p (root, or the user who ran it); else 0, and
+ * when answer is set the request is answered Forbidden. */
+int req_may(struct req *, const struct proc *p, int answer);
 /* An integer member of args in [min, max], def when absent; -1 after replying. */
 int arg_int(struct req *, const char *name, int64_t def, int64_t min, int64_t max,
     int64_t *out);

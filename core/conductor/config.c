@@ -46,6 +46,10 @@ static const struct opt opts[] = {
 	    "AWS endpoint for every service (default: AWS_ENDPOINT_URL, else AWS's own)" },
 	{ "enforcement-interval", OPT_INT, 10, 86400, NULL, "60", OFF(enforcement_interval),
 	    "SECONDS", "default enforcement-interval of new processes" },
+	{ "lease-duration", OPT_INT, 4, 600, NULL, "15", OFF(lease_duration), "SECONDS",
+	    "a lease not renewed this long passes to a standby Conductor" },
+	{ "lease-renew", OPT_INT, 1, 200, NULL, "5", OFF(lease_renew), "SECONDS",
+	    "the leading Conductor renews its lease this often (lease-duration / 3 at most)" },
 	{ "limit", OPT_LIST, 0, 0, NULL, NULL, OFF(limits), "SVC.RW=RATE[/BURST]",
 	    "token bucket size, e.g. sqs.write=50 (repeatable)" },
 	{ "log-format", OPT_WORD, 0, 0, "auto|text|json", "auto", OFF(log_format), "FORMAT",
@@ -388,6 +392,11 @@ config_load(const struct config_cli *cli, char **err)
 		free(where);
 		if (rc < 0)
 			goto bad;
+	}
+	if (cfg->lease_renew * 3 > cfg->lease_duration) {
+		*err = fg_printf("lease-renew (%lld s) must be at most a third of lease-duration "
+		    "(%lld s)", (long long)cfg->lease_renew, (long long)cfg->lease_duration);
+		goto bad;
 	}
 	return cfg;
 bad:

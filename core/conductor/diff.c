@@ -324,11 +324,11 @@ value_equal(fg_json node, fg_json want, fg_json have, int tags)
 	return json_equal(want, have);
 }
 
-/* 1 when name is listed in the schema's x-fugue-replace-on-change. */
-int
-ptype_replaces(const struct ptype *pt, const char *name)
+/* 1 when name is listed in the schema's member key (a list of property names). */
+static int
+schema_lists(const struct ptype *pt, const char *key, const char *name)
 {
-	fg_json list = fg_json_get(pt->schema, "x-fugue-replace-on-change");
+	fg_json list = fg_json_get(pt->schema, key);
 
 	for (size_t i = 0; i < fg_json_len(list); i++) {
 		const char *s = fg_json_str(fg_json_at(list, i));
@@ -339,11 +339,35 @@ ptype_replaces(const struct ptype *pt, const char *name)
 	return 0;
 }
 
-/* Compares complete desired properties with observed ones: the number of managed properties
- * that differ, their names in *names (comma-separated, caller frees; may be NULL), and
- * *replace = 1 when one of them cannot change in place. */
+/* The desired properties last applied (props: their JSON text, may be NULL), parsed when the
+ * type has write-only properties to compare with them; else NULL. Caller frees. */
+fg_json
+props_applied(const struct ptype *pt, const char *props)
+{
+	char *err = NULL;
+	fg_json v;
+
+	if (props == NULL || fg_json_get(pt->schema, "x-fugue-write-only") == NULL)
+		return NULL;
+	v = fg_json_parse(props, strlen(props), &err);
+	free(err); /* the engine wrote it: unreadable only if the table was edited by hand */
+	return v;
+}
+
+/* 1 when name is listed in the schema's x-fugue-replace-on-change. */
+int
+ptype_replaces(const struct ptype *pt, const char *name)
+{
+	return schema_lists(pt, "x-fugue-replace-on-change", name);
+}
+
+/* Compares complete desired properties with observed ones (and the write-only ones, which AWS
+ * does not report, with last: the desired properties last applied; NULL when unknown): the
+ * number of managed properties that differ, their names in *names (comma-separated, caller
+ * frees; may be NULL), and *replace = 1 when one of them cannot change in place. */
 size_t
-props_diff(const struct ptype *pt, fg_json want, fg_json have, char **names, int *replace)
+props_diff(const struct ptype *pt, fg_json want, fg_json have, fg_json last, char **names,
+    int *replace)
 {
 	struct fg_buf b;
 	size_t n = 0;
@@ -356,7 +380,11 @@ props_diff(const struct ptype *pt, fg_json want, fg_json have, char **names, int
 
 		if (node == NULL)
 			continue; /* not a property (a composition is checked against the schema) */
-		if (value_equal(node, fg_json_at(want, i), fg_json_get(have, k),
+		if (schema_lists(pt, "x-fugue-write-only", k)) {
+			if (last == NULL || value_equal(node, fg_json_at(want, i), fg_json_get(last, k),
+			    0))
+				continue;
+		} else if (value_equal(node, fg_json_at(want, i), fg_json_get(have, k),
 		    pt->tags && strcmp(k, "Tags") == 0))
 			continue;
 		n++;

@@ -154,7 +154,9 @@ fg_json json_from_writer(struct fg_jw *);
 void json_hash(fg_json, char out[65]);
 fg_json desired_complete(const struct ptype *, fg_json props, const char *fid, const char *lid);
 int ptype_replaces(const struct ptype *, const char *name);
-size_t props_diff(const struct ptype *, fg_json want, fg_json have, char **names, int *replace);
+size_t props_diff(const struct ptype *, fg_json want, fg_json have, fg_json last, char **names,
+    int *replace);
+fg_json props_applied(const struct ptype *, const char *props);
 
 /* store_resources.c: the resources table, one record per resource of a process. */
 enum rstatus { RS_PENDING, RS_CREATING, RS_READY, RS_UPDATING, RS_DELETING, RS_FAILED };

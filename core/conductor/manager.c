@@ -494,7 +494,7 @@ predict(struct plan *p, const struct comp *c, size_t i, const char *fid, ref_fn 
 	const struct dres *r = &c->res[i];
 	struct predict pr = { c, p, obs, arg };
 	char *missing = NULL, *names = NULL;
-	fg_json filled, want;
+	fg_json filled, want, last;
 	int replace = 0;
 
 	if (n->rec == NULL || n->rec->physical == NULL || n->rec->gone) {
@@ -520,10 +520,12 @@ predict(struct plan *p, const struct comp *c, size_t i, const char *fid, ref_fn 
 		return;
 	}
 	want = desired_complete(r->pt, filled, fid, r->lid);
-	if (props_diff(r->pt, want, rrec_obs(n->rec), &names, &replace) > 0) {
+	last = props_applied(r->pt, n->rec->props);
+	if (props_diff(r->pt, want, rrec_obs(n->rec), last, &names, &replace) > 0) {
 		n->act = replace ? PA_REPLACE : PA_UPDATE;
 		n->why = names;
 	}
+	fg_json_free(last);
 	fg_json_free(want);
 	fg_json_free(filled);
 }

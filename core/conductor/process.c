@@ -271,6 +271,7 @@ proc_write_json(struct conductor *c, struct fg_jw *w, const struct proc *p, int 
 	fg_jw_key(w, "properties");
 	props_write(w, &p->rec.props, NULL);
 	fg_jw_kstr(w, "last_message", p->rec.last_message ? p->rec.last_message : "");
+	fg_jw_kstr(w, "owner", p->rec.owner ? p->rec.owner : "");
 	fg_jw_key(w, "resources");
 	engine_counts(c->engine, p->rec.fid, w);
 	if (with_resources) {

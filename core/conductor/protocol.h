@@ -21,6 +21,10 @@
 #define E_INVALID "InvalidArgument"
 #define E_CONFLICT "Conflict"
 #define E_LOCKED "Locked"
+#define E_FORBIDDEN "Forbidden"
+
+/* The bootstrap user: it sees and acts on every process. */
+#define USER_ROOT "root"
 #define E_INTERNAL "InternalError"
 
 #endif

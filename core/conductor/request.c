@@ -61,6 +61,19 @@ leave(struct req *r, const char *why)
 	conductor_req_done(r->c, r);
 }
 
+/* 1 when the request's user may see and act on p: root, or the user who ran it. */
+int
+req_may(struct req *r, const struct proc *p, int answer)
+{
+	if (strcmp(r->env.user, USER_ROOT) == 0 || p->rec.owner == NULL ||
+	    strcmp(r->env.user, p->rec.owner) == 0)
+		return 1;
+	if (answer)
+		reply_error(r, E_FORBIDDEN, "user %s may not act on process %s: it belongs to %s",
+		    r->env.user, p->rec.fid, p->rec.owner);
+	return 0;
+}
+
 /* The lock check, then the command, once the request holds its process. */
 static void
 run_held(struct conductor *c, struct proc *p, void *arg)
@@ -74,6 +87,8 @@ run_held(struct conductor *c, struct proc *p, void *arg)
 		reply_error(r, E_NOT_FOUND, "process %s was killed meanwhile", p->rec.fid);
 		return;
 	}
+	if (!req_may(r, p, 1))
+		return;
 	if (r->cmd->mutates && r->proc->rec.props.lock) {
 		reply_error(r, E_LOCKED, "process %s is locked (property lock is on): %s refused",
 		    r->proc->rec.fid, r->cmd->name);

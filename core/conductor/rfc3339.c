@@ -1,6 +1,7 @@
 /* rfc3339.c: RFC 3339 timestamps, the time format of the protocol and the store. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,7 +22,11 @@ rfc3339_format(int64_t ms, char out[32])
 	}
 	t = (time_t)(ms / 1000);
 	gmtime_r(&t, &tm);
-	n = strftime(out, 24, "%Y-%m-%dT%H:%M:%S", &tm);
+	/* (Not strftime's %Y: it leaves years before 1000 unpadded, which no parser takes.) */
+	n = (size_t)snprintf(out, 24, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (n > 23)
+		n = 23;
 	out[n++] = '.';
 	out[n++] = (char)('0' + frac / 100);
 	out[n++] = (char)('0' + frac / 10 % 10);

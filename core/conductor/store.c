@@ -20,6 +20,7 @@ static const struct {
 	[STORE_HISTORY] = { "fugue-history", "pk", "sk" },
 	[STORE_REQUESTS] = { "fugue-requests", "pk", "sk" },
 	[STORE_USERS] = { "fugue-users", "pk", "sk" },
+	[STORE_LEASE] = { "fugue-lease", "pk", "sk" },
 };
 
 enum op_kind { OP_GET, OP_WRITE, OP_QUERY };

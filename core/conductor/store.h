@@ -13,6 +13,7 @@
  *   fugue-history    FID                 RFC 3339 time "#" 8 hex digits  struct hist_rec
  *   fugue-requests   request id          "reply"                         struct req_rec
  *   fugue-users      "user"              user name                       struct user_rec
+ *   fugue-lease      "conductor"         "lease"                         lease.c's item
  *
  * All processes live in one partition so that one paginated Query lists them. One Conductor
  * writes them and keeps them all in memory, where aliases are kept unique.
@@ -46,6 +47,7 @@ enum store_table {
 	STORE_HISTORY,
 	STORE_REQUESTS,
 	STORE_USERS,
+	STORE_LEASE,
 	STORE_NTABLES
 };
 
@@ -153,6 +155,7 @@ struct proc_rec {
 	int64_t created_ms;
 	int64_t updated_ms;
 	char *last_message;     /* "" when none */
+	char *owner;            /* the user who ran it (NULL in items written before owners) */
 	int64_t ver;
 };
 void proc_rec_free(struct proc_rec *);

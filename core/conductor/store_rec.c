@@ -100,6 +100,7 @@ proc_rec_free(struct proc_rec *p)
 	free(p->composition);
 	free(p->props.alias);
 	free(p->last_message);
+	free(p->owner);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -121,6 +122,7 @@ proc_rec_copy(struct proc_rec *dst, const struct proc_rec *src)
 	dst->composition = dup_opt(src->composition);
 	dst->props.alias = dup_opt(src->props.alias);
 	dst->last_message = dup_opt(src->last_message);
+	dst->owner = dup_opt(src->owner);
 }
 
 /* Writes a process item's attributes (not ver). */
@@ -140,6 +142,7 @@ proc_rec_write(struct fg_jw *w, const struct proc_rec *p)
 	av_n(w, "created", p->created_ms);
 	av_n(w, "updated", p->updated_ms);
 	av_opt(w, "last_message", p->last_message);
+	av_opt(w, "owner", p->owner);
 }
 
 /* Reads a process item. */
@@ -170,6 +173,7 @@ proc_rec_read(fg_json item, struct proc_rec *p, char **err)
 	s = av_get_s(item, "alias");
 	p->props.alias = s && *s ? fg_strdup(s) : NULL;
 	p->last_message = opt_s(item, "last_message");
+	p->owner = opt_s(item, "owner");
 	return 0;
 bad:
 	proc_rec_free(p);

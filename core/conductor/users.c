@@ -12,7 +12,7 @@
 #define USER_TTL_MS 60000     /* a known user's secret is looked up again after this */
 #define UNKNOWN_TTL_MS 5000   /* an unknown user is looked up again after this */
 #define SECRET_BYTES 32
-#define ROOT "root"
+#define ROOT USER_ROOT
 
 struct user {
 	LIST_ENTRY(user) link;

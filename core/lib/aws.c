@@ -176,6 +176,26 @@ call_fail(struct fg_aws_call *call, enum fg_err_class cls, const char *code, con
 	call_finish(call, NULL, &e, NULL, NULL);
 }
 
+/* Warns about a configured plain-HTTP endpoint off this machine: TLS is off for it, so the
+ * signed requests, their session token and every secret they carry travel in clear. Plain HTTP
+ * to loopback is how localcloud is reached. */
+static void
+warn_plain_http(const struct fg_endpoint *ep)
+{
+	struct fg_url u;
+	char *err = NULL;
+
+	if (fg_url_parse(ep->url, &u, &err) < 0) {
+		free(err);
+		return;
+	}
+	if (strcmp(u.scheme, "http") == 0 && strcmp(u.host, "localhost") != 0 &&
+	    strncmp(u.host, "127.", 4) != 0 && strcmp(u.host, "::1") != 0)
+		log_warnx("AWS endpoint %s (%s) is plain HTTP to another machine: requests and the "
+		    "secrets they carry are not encrypted", ep->url, ep->source);
+	fg_url_free(&u);
+}
+
 /* The endpoint of (service, region), from the cache or resolved now; NULL with *err. */
 static const struct fg_endpoint *
 endpoint_get(struct fg_aws *aws, const char *service, const char *region, char **err)
@@ -194,6 +214,7 @@ endpoint_get(struct fg_aws *aws, const char *service, const char *region, char *
 	e->region = fg_strdup(region);
 	e->next = aws->endpoints;
 	aws->endpoints = e;
+	warn_plain_http(&e->ep);
 	log_debug("aws", "%s in %s: %s, signed for %s (%s%s)", service, region, e->ep.url,
 	    e->ep.signing_region, e->ep.source, strcasecmp(service, "s3") != 0 ? "" :
 	    e->ep.s3_path_style ? ", path-style" : ", virtual-hosted");

@@ -655,6 +655,30 @@ canonical_request(struct fg_buf *b, const struct fg_sigv4_params *p, const struc
 	return 0;
 }
 
+/* Appends a canonical request with the session token's value (a credential) replaced by
+ * "<redacted>": the x-amz-security-token header line and the X-Amz-Security-Token parameter. */
+static void
+add_redacted(struct fg_buf *b, const char *creq)
+{
+	static const char *const marks[] = { "\nx-amz-security-token:", "X-Amz-Security-Token=" };
+	const char *p = creq, *hit, *first, *end;
+	size_t i;
+
+	for (;;) {
+		first = NULL;
+		for (i = 0; i < FG_ARRAY_LEN(marks); i++)
+			if ((hit = strstr(p, marks[i])) != NULL && (first == NULL || hit < first))
+				first = hit + strlen(marks[i]);
+		if (first == NULL)
+			break;
+		fg_buf_add(b, p, (size_t)(first - p));
+		fg_buf_addstr(b, "<redacted>");
+		end = first + strcspn(first, "&\n");
+		p = end;
+	}
+	fg_buf_addstr(b, p);
+}
+
 /* Builds the string to sign for a canonical request and signs it (hex into sig). */
 static void
 sign_canonical(const char *secret, const char *amz_date, const char *date, const char *region,
@@ -670,9 +694,15 @@ sign_canonical(const char *secret, const char *amz_date, const char *date, const
 	fg_hmac_sha256(key, sizeof(key), sts->data, sts->len, mac);
 	fg_hex(mac, sizeof(mac), sig);
 	OPENSSL_cleanse(key, sizeof(key));
-	if (log_debug_enabled("sigv4"))
-		log_debug("sigv4", "canonical request:\n%s\nstring to sign:\n%s", creq->data,
+	if (log_debug_enabled("sigv4")) {
+		struct fg_buf shown;
+
+		fg_buf_init(&shown);
+		add_redacted(&shown, creq->data);
+		log_debug("sigv4", "canonical request:\n%s\nstring to sign:\n%s", shown.data,
 		    sts->data);
+		fg_buf_free(&shown);
+	}
 }
 
 /* Hex SHA-256 of the body, or UNSIGNED-PAYLOAD. */
@@ -914,11 +944,16 @@ verify_signature(const char *secret, const struct fg_sigv4_auth *a, const char *
 		if (fg_ct_memcmp(sig, a->signature, 64) == 0)
 			rc = 0;
 		else {
-			char *x = quoted(creq.data, creq.len, SIZE_MAX);
+			struct fg_buf shown;
+			char *x;
 
+			fg_buf_init(&shown);
+			add_redacted(&shown, creq.data);
+			x = quoted(shown.data, shown.len, SIZE_MAX);
 			sigv4_seterr(err,
 			    "signature does not match (computed over canonical request %s)", x);
 			free(x);
+			fg_buf_free(&shown);
 		}
 	}
 	fg_buf_free(&creq);

@@ -550,6 +550,16 @@ bucket_create(const struct fugue_host *h, struct fugue_op *op)
 	preq_send(&b->r, c, on_created);
 }
 
+/* A read by the desired name (the Conductor lost the physical id) ended: when the bucket
+ * exists, its name is the physical id. */
+static void
+read_by_name_done(struct bop *b, enum fugue_status st, const char *observed, const char *msg)
+{
+	if (st == FUGUE_OK)
+		b->r.h->op_set_physical_id(b->r.op, b->bucket);
+	op_chain_done(b, st, observed, msg);
+}
+
 /* read: every setting of the bucket. */
 static void
 bucket_read(const struct fugue_host *h, struct fugue_op *op)
@@ -560,6 +570,8 @@ bucket_read(const struct fugue_host *h, struct fugue_op *op)
 		h->op_done(op, FUGUE_E_NOT_FOUND, NULL, "no bucket name");
 		return;
 	}
+	if (h->op_physical_id(op) == NULL)
+		b->done = read_by_name_done;
 	read_start(b);
 }
 

@@ -17,10 +17,14 @@ import time
 import urllib.request
 import uuid
 
+import testrun
+from testrun import command, scaled
+
 ACCESS_KEY = "AKIDLOCALCLOUD"
 SECRET_KEY = "localcloud-secret"
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
+testrun.secret(SECRET_KEY)
 
 # Keep the user's AWS configuration out of the scenarios.
 os.environ["AWS_CONFIG_FILE"] = "/dev/null"
@@ -95,8 +99,10 @@ class Localcloud:
     """fugue-localcloud on a free port, state in memory."""
 
     def __init__(self):
-        self.proc = subprocess.Popen([LOCALCLOUD, "--port", "0", "--memory"],
-                                     stdout=subprocess.PIPE)
+        log = testrun.log_file("localcloud")
+        self.proc = subprocess.Popen(command(LOCALCLOUD, "--port", "0", "--memory"),
+                                     stdout=subprocess.PIPE, stderr=log)
+        log.close()
         line = self.proc.stdout.readline().decode()
         if not line.startswith("listening on "):
             self.proc.kill()
@@ -117,10 +123,11 @@ class Localcloud:
             check(r.status in (200, 204), "faults: HTTP %d" % r.status)
 
     def stop(self):
-        """Stops the server."""
+        """Stops the server; checks that it exited cleanly."""
         self.proc.terminate()
-        self.proc.wait(timeout=10)
+        rc = self.proc.wait(timeout=scaled(10))
         self.proc.stdout.close()
+        check(rc == 0, "fugue-localcloud exited with %d (logs in %s)" % (rc, testrun.LOGS))
 
 
 # Runs the AWS CLI's commands (JSON lists of arguments, one a line) in one process: the
@@ -217,21 +224,24 @@ class AwsCli:
 class Conductor:
     """fugue-conductor against a Localcloud, its names prefixed with prefix."""
 
-    def __init__(self, cloud, prefix, *args):
+    def __init__(self, cloud, prefix, *args, log_level="info", session_token=None):
         self.cloud = cloud
         self.prefix = prefix
         self.dir = tempfile.mkdtemp(prefix="fugue-conductor-test.")
         self.secret_file = os.path.join(self.dir, "root.secret")
-        self.log_path = os.path.join(self.dir, "conductor.log")
+        self.log_path = testrun.log_path("conductor")
         self.bucket = "%sfugue-%s-%s" % (prefix, ACCOUNT, REGION)
         self.args = ["--config", "/dev/null", "--prefix", prefix, "--poll-wait", "1",
                      "--root-secret-file", self.secret_file, "--log-format", "json",
-                     "--log-level", "info"]
+                     "--log-level", log_level]
         if PLUGIN_DIR:
             self.args += ["--plugin-dir", PLUGIN_DIR]
         if SCHEMA_DIR:
             self.args += ["--schema-dir", SCHEMA_DIR]
         self.args += list(args)
+        # Temporary credentials: the token goes with every AWS call (localcloud ignores it).
+        self.session_token = session_token
+        testrun.secret(session_token)
         self.proc = None
         self.s3 = cloud.client("s3")
 
@@ -241,15 +251,17 @@ class Conductor:
         e.update(AWS_ENDPOINT_URL=self.cloud.url, AWS_ACCESS_KEY_ID=ACCESS_KEY,
                  AWS_SECRET_ACCESS_KEY=SECRET_KEY, AWS_REGION=REGION,
                  AWS_EC2_METADATA_DISABLED="true")
+        if self.session_token:
+            e.update(AWS_SESSION_TOKEN=self.session_token)
         return e
 
     def start(self, timeout=30):
         """Starts the daemon and waits for its ready marker; returns the marker."""
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([CONDUCTOR] + self.args, env=self.env(), stdout=log,
+        self.proc = subprocess.Popen(command(CONDUCTOR, *self.args), env=self.env(), stdout=log,
                                      stderr=subprocess.STDOUT)
         log.close()
-        end = time.time() + timeout
+        end = time.time() + scaled(timeout)
         while time.time() < end:
             if self.proc.poll() is not None:
                 raise SystemExit("fugue-conductor exited with %d:\n%s" %
@@ -258,6 +270,7 @@ class Conductor:
                 obj = self.s3.get_object(Bucket=self.bucket, Key="conductor/ready.json")
                 marker = json.loads(obj["Body"].read())
                 if marker.get("pid") == self.proc.pid:
+                    testrun.secret(self.root_secret())
                     return marker
             except Exception:  # not there yet: the bucket or the object
                 pass
@@ -284,7 +297,7 @@ class Conductor:
 
     def wait_log(self, text, start=0, timeout=30):
         """Waits until the log has text after offset start; returns the log's length."""
-        end = time.time() + timeout
+        end = time.time() + scaled(timeout)
         while time.time() < end:
             log = self.log()
             if text in log[start:]:
@@ -302,7 +315,7 @@ class Conductor:
         return got
 
     def remove(self):
-        """Removes the scratch directory (the secret and the log)."""
+        """Removes the scratch directory (the secret; the log stays in testrun.LOGS)."""
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
@@ -310,7 +323,7 @@ class Conductor:
         t0 = time.time()
         self.proc.send_signal(sig)
         try:
-            rc = self.proc.wait(timeout=timeout)
+            rc = self.proc.wait(timeout=scaled(timeout))
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
@@ -327,6 +340,7 @@ class Cli:
         self.dir = tempfile.mkdtemp(prefix="fugue-cli-test.")
         self.home = os.path.join(self.dir, "home")
         os.mkdir(self.home)
+        self.log_path = testrun.log_path("cli")
         self.env = dict(os.environ)
         self.env.update(HOME=self.home, AWS_ACCESS_KEY_ID=ACCESS_KEY,
                         AWS_SECRET_ACCESS_KEY=SECRET_KEY,
@@ -348,8 +362,9 @@ class Cli:
         stderr)."""
         e = dict(self.env)
         e.update(env or {})
-        p = subprocess.run([FUGUE] + list(args), cwd=self.dir, env=e, capture_output=True,
-                           text=True, stdin=subprocess.DEVNULL, timeout=timeout)
+        p = subprocess.run(command(FUGUE, *args), cwd=self.dir, env=e, capture_output=True,
+                           text=True, stdin=subprocess.DEVNULL, timeout=scaled(timeout))
+        self.keep(args, p.stdout, p.stderr)
         check(p.returncode == want, "fugue %s: exit %d, want %d\nstdout: %s\nstderr: %s" %
               (" ".join(args), p.returncode, want, p.stdout, p.stderr))
         return p.stdout, p.stderr
@@ -360,17 +375,24 @@ class Cli:
 
     def spawn(self, *args):
         """Starts fugue in the background; see collect."""
-        return subprocess.Popen([FUGUE] + list(args), cwd=self.dir, env=self.env, text=True,
+        return subprocess.Popen(command(FUGUE, *args), cwd=self.dir, env=self.env, text=True,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
 
     def collect(self, p, want=0, timeout=90):
         """Waits for a fugue started by spawn; checks its exit status; returns (stdout,
         stderr)."""
-        out, err = p.communicate(timeout=timeout)
+        out, err = p.communicate(timeout=scaled(timeout))
+        args = p.args[len(testrun.WRAP) + 1:]
+        self.keep(args, out, err)
         check(p.returncode == want, "fugue %s: exit %d, want %d\nstdout: %s\nstderr: %s" %
-              (" ".join(p.args[1:]), p.returncode, want, out, err))
+              (" ".join(args), p.returncode, want, out, err))
         return out, err
+
+    def keep(self, args, out, err):
+        """Appends a command's output to the CLI's log (testrun.LOGS)."""
+        with open(self.log_path, "a") as f:
+            f.write("$ fugue %s\n%s%s" % (" ".join(args), out, err))
 
     def close(self):
         """Removes the scratch directory."""
@@ -413,7 +435,7 @@ class Client:
 
     def wait(self, rid, timeout=20):
         """The reply with id rid (text and parsed); other messages are deleted and ignored."""
-        end = time.time() + timeout
+        end = time.time() + scaled(timeout)
         while time.time() < end:
             got = self.sqs.receive_message(QueueUrl=self.reply_to, MaxNumberOfMessages=10,
                                            WaitTimeSeconds=1)
@@ -458,6 +480,20 @@ class Client:
         return r["error"]["message"]
 
 
+def add_user(conductor, name):
+    """Makes a Fugue user as an administrator would (its record in the users table, its secret
+    in the bucket); returns its secret."""
+    secret = hashlib.sha256(os.urandom(32)).hexdigest()
+    testrun.secret(secret)
+    key = "users/%s.secret" % name
+    conductor.s3.put_object(Bucket=conductor.bucket, Key=key, Body=secret.encode())
+    conductor.cloud.client("dynamodb").put_item(
+        TableName=conductor.prefix + "fugue-users",
+        Item={"pk": {"S": "user"}, "sk": {"S": name}, "secret": {"S": key},
+              "created": {"N": str(int(time.time() * 1000))}, "ver": {"N": "1"}})
+    return secret
+
+
 def upload_composition(conductor, resources):
     """Uploads a compiled composition of resources; returns the run arguments."""
     comp = {"compiler": "lwc test", "externals": [], "hash": "sha256:" + "0" * 64,
@@ -479,7 +515,7 @@ def queue_resource(lid, name, **props):
 
 def eventually(fn, what, timeout=20):
     """Waits until fn() is true."""
-    end = time.time() + timeout
+    end = time.time() + scaled(timeout)
     while time.time() < end:
         if fn():
             return

@@ -12,6 +12,9 @@ import subprocess
 import sys
 import urllib.request
 
+import testrun
+from testrun import command
+
 AWS = "/usr/bin/aws"
 DRIVER = os.environ.get("PLUGIN_DRIVER", "./plugin-driver")
 LOCALCLOUD = os.environ.get("LOCALCLOUD", "fugue-localcloud")
@@ -19,6 +22,7 @@ PLUGIN_DIR = os.environ.get("PLUGIN_DIR", "")
 SCHEMA_DIR = os.environ.get("SCHEMA_DIR", "")
 ACCOUNT = "000000000000"
 FID = "fid-driver"
+testrun.secret("localcloud-secret")
 
 
 def check(cond, what):
@@ -42,8 +46,13 @@ def tags_of(obs):
 class Harness:
     """fugue-localcloud on a free port, and one plugin-driver against it."""
 
-    def __init__(self, region="us-east-1"):
-        skip_without_aws()
+    def __init__(self, region="us-east-1", plugin_dir=None, schema_dir=None, aws_cli=True):
+        """plugin_dir, schema_dir: the driver's (PLUGIN_DIR, SCHEMA_DIR when None); aws_cli
+        False: the scenario never runs the AWS CLI (and need not skip without it)."""
+        if aws_cli:
+            skip_without_aws()
+        self.plugin_dir = PLUGIN_DIR if plugin_dir is None else plugin_dir
+        self.schema_dir = SCHEMA_DIR if schema_dir is None else schema_dir
         self.env = dict(os.environ)
         for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
             self.env.pop(var, None)
@@ -52,7 +61,7 @@ class Harness:
                         AWS_DEFAULT_REGION=region, AWS_CONFIG_FILE="/dev/null",
                         AWS_SHARED_CREDENTIALS_FILE="/dev/null",
                         AWS_EC2_METADATA_DISABLED="true", AWS_PAGER="", AWS_MAX_ATTEMPTS="1")
-        self.lc = subprocess.Popen([LOCALCLOUD, "--port", "0", "--memory"],
+        self.lc = subprocess.Popen(command(LOCALCLOUD, "--port", "0", "--memory"),
                                    stdout=subprocess.PIPE, env=self.env)
         line = self.lc.stdout.readline().decode()
         if not line.startswith("listening on "):
@@ -60,11 +69,22 @@ class Harness:
             raise AssertionError("fugue-localcloud did not start: %r" % line)
         self.url = "http://" + line.split()[-1]
         self.env["AWS_ENDPOINT_URL"] = self.url
-        self.drv = subprocess.Popen([DRIVER, PLUGIN_DIR, SCHEMA_DIR], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, env=self.env, text=True, bufsize=1)
+        self.drv = None
+        self.start_driver()
+
+    def start_driver(self):
+        """Starts plugin-driver (again, after a simulated crash: kill_driver)."""
+        self.drv = subprocess.Popen(command(DRIVER, self.plugin_dir, self.schema_dir),
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    env=self.env, text=True, bufsize=1)
         if self.drv.stdout.readline().strip() != "ready":
             self.__exit__(AssertionError, None, None)
             raise AssertionError("plugin-driver did not start")
+
+    def kill_driver(self):
+        """Kills plugin-driver with SIGKILL, whatever it is doing (a crash)."""
+        self.drv.kill()
+        self.drv.wait()
 
     def __enter__(self):
         return self
@@ -130,15 +150,20 @@ class Harness:
         check(out[0] == "error", "%s %s %s should have failed: %s" % (kind, rtype, lid, out))
         return out[1], out[2]
 
-    def sweep(self, rtype, region, *physical):
-        """A sweep that must succeed: {physical id: observed} of what it found."""
+    def sweep_result(self, rtype, region, *physical):
+        """A sweep: ({physical id: observed} of what it found, the fields of its "done")."""
         self.drv.stdin.write("\t".join(["sweep", rtype, region] + list(physical)) + "\n")
         self.drv.stdin.flush()
         found = {}
         while True:
             out = self.drv.stdout.readline().rstrip("\n").split("\t")
             if out[0] == "done":
-                check(out[1:2] == ["ok"], "sweep %s: %s" % (rtype, out))
-                return found
+                return found, out[1:]
             check(out[0] == "found", "sweep %s: %s" % (rtype, out))
             found[out[1]] = json.loads(out[2])
+
+    def sweep(self, rtype, region, *physical):
+        """A sweep that must succeed: {physical id: observed} of what it found."""
+        found, done = self.sweep_result(rtype, region, *physical)
+        check(done[:1] == ["ok"], "sweep %s: %s" % (rtype, ["done"] + done))
+        return found

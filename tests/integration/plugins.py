@@ -13,12 +13,16 @@ import tempfile
 import time
 import urllib.request
 
+import testrun
+from testrun import command
+
 AWS = "/usr/bin/aws"
 DRIVER = os.environ.get("PLUGIN_DRIVER", "./plugin-driver")
 LOCALCLOUD = os.environ.get("LOCALCLOUD", "fugue-localcloud")
 PLUGIN_DIR = os.environ.get("PLUGIN_DIR", "")
 SCHEMA_DIR = os.environ.get("SCHEMA_DIR", "")
 ACCOUNT = "000000000000"
+testrun.secret("localcloud-secret")
 
 if not os.access(AWS, os.X_OK):
     print("SKIP: %s is not installed (scripts/deps installs awscli)" % AWS)
@@ -39,7 +43,8 @@ def check(cond, what):
         raise AssertionError(what)
 
 
-lc = subprocess.Popen([LOCALCLOUD, "--port", "0", "--memory"], stdout=subprocess.PIPE, env=env)
+lc = subprocess.Popen(command(LOCALCLOUD, "--port", "0", "--memory"), stdout=subprocess.PIPE,
+                      env=env)
 line = lc.stdout.readline().decode()
 check(line.startswith("listening on "), "fugue-localcloud did not start: %r" % line)
 URL = "http://" + line.split()[-1]
@@ -59,7 +64,7 @@ def aws(*args, ok=True):
 
 def start_driver(*extra):
     """A plugin-driver process (extra: the store prefix)."""
-    p = subprocess.Popen([DRIVER, PLUGIN_DIR, SCHEMA_DIR] + list(extra), stdin=subprocess.PIPE,
+    p = subprocess.Popen(command(DRIVER, PLUGIN_DIR, SCHEMA_DIR, *extra), stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, env=env, text=True, bufsize=1)
     check(p.stdout.readline().strip() == "ready", "plugin-driver did not start")
     return p

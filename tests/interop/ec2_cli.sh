@@ -1,7 +1,8 @@
 #!/bin/sh
 # ec2_cli.sh: the EC2 scenario with Debian's AWS CLI: a VPC with a subnet, an attached internet
-# gateway and a route to it, security group rules, an instance's lifecycle, tag filters, CIDR
-# and dependency errors, and ClientToken idempotency.
+# gateway and a route to it, security group rules, an instance's lifecycle (stop, attribute
+# changes while stopped, start, monitoring), tag filters, CIDR and dependency errors, and
+# ClientToken idempotency.
 . "$(dirname "$0")/lib.sh"
 
 start_localcloud --memory
@@ -137,7 +138,51 @@ expect_eq "$(text describe-instances --filters Name=tag:Name,Values=web1 \
 expect_eq "$(text describe-subnets --subnet-ids "$subnet" \
 	--query 'Subnets[0].AvailableIpAddressCount')" "250" "address taken"
 expect_error DependencyViolation ec2 delete-subnet --subnet-id "$subnet"
+# Stop, change the type, EBS optimization and user data while stopped, start again.
+expect_eq "$(text describe-instance-attribute --instance-id "$inst" --attribute instanceType \
+	--query InstanceType.Value)" "t3.micro" "type attribute"
+expect_error IncorrectInstanceState ec2 modify-instance-attribute --instance-id "$inst" \
+	--instance-type t3.large
+expect_error IncorrectInstanceState ec2 modify-instance-attribute --instance-id "$inst" \
+	--ebs-optimized
+expect_eq "$(text stop-instances --instance-ids "$inst" \
+	--query 'StoppingInstances[0].[PreviousState.Name,CurrentState.Name]')" \
+	"running	stopping" "stopping"
+expect_error IncorrectInstanceState ec2 start-instances --instance-ids "$inst"
+sleep 1.2
+expect_eq "$(text describe-instances --instance-ids "$inst" \
+	--query 'Reservations[0].Instances[0].[State.Name,StateReason.Code]')" \
+	"stopped	Client.UserInitiatedShutdown" "stopped"
+ec2 modify-instance-attribute --instance-id "$inst" --instance-type t3.large
+ec2 modify-instance-attribute --instance-id "$inst" --ebs-optimized
+hi=$(printf echo-hi | base64)
+ec2 modify-instance-attribute --instance-id "$inst" --user-data "Value=$hi"
+expect_eq "$(text describe-instance-attribute --instance-id "$inst" --attribute userData \
+	--query UserData.Value)" "$hi" "user data attribute"
+expect_eq "$(text describe-instance-attribute --instance-id "$inst" --attribute ebsOptimized \
+	--query EbsOptimized.Value)" "True" "EBS optimization attribute"
+expect_eq "$(text describe-instance-attribute --instance-id "$inst" \
+	--attribute instanceInitiatedShutdownBehavior \
+	--query InstanceInitiatedShutdownBehavior.Value)" "stop" "shutdown behavior attribute"
+expect_eq "$(text start-instances --instance-ids "$inst" \
+	--query 'StartingInstances[0].[PreviousState.Name,CurrentState.Name]')" \
+	"stopped	pending" "starting"
+sleep 1.2
+expect_eq "$(text describe-instances --instance-ids "$inst" \
+	--query 'Reservations[0].Instances[0].[State.Name,InstanceType,EbsOptimized]')" \
+	"running	t3.large	True" "running with the new type"
+# Detailed monitoring: pending, then enabled; disabling, then disabled.
+expect_eq "$(text monitor-instances --instance-ids "$inst" \
+	--query 'InstanceMonitorings[0].Monitoring.State')" "pending" "monitoring pending"
+sleep 1.2
+expect_eq "$(text describe-instances --instance-ids "$inst" \
+	--query 'Reservations[0].Instances[0].Monitoring.State')" "enabled" "monitoring enabled"
+expect_eq "$(text unmonitor-instances --instance-ids "$inst" \
+	--query 'InstanceMonitorings[0].Monitoring.State')" "disabling" "monitoring disabling"
 ec2 modify-instance-attribute --instance-id "$inst" --disable-api-termination
+expect_eq "$(text describe-instance-attribute --instance-id "$inst" \
+	--attribute disableApiTermination --query DisableApiTermination.Value)" "True" \
+	"termination protection attribute"
 expect_error OperationNotPermitted ec2 terminate-instances --instance-ids "$inst"
 ec2 modify-instance-attribute --instance-id "$inst" --no-disable-api-termination
 expect_eq "$(text terminate-instances --instance-ids "$inst" \

@@ -1,7 +1,8 @@
 #!/bin/sh
 # iam.sh: the IAM scenario with Debian's AWS CLI, then boto3, against one server: a role with
 # inline and managed policies, policy versions (the limit of five, the default version rules),
-# an instance profile with its one role, delete conflicts, every error code, and pagination.
+# an instance profile with its one role, tags of policies and instance profiles, permissions
+# boundaries, the entities of a policy, delete conflicts, every error code, and pagination.
 . "$(dirname "$0")/lib.sh"
 
 start_localcloud --memory
@@ -99,6 +100,57 @@ expect_eq "$(lc iam list-instance-profiles-for-role --role-name app-role \
 	"arn:aws:iam::$acct:instance-profile/app-profile" "profiles of the role"
 expect_error DeleteConflict iam delete-instance-profile --instance-profile-name app-profile
 
+# Tags of a managed policy and of an instance profile.
+lc iam tag-policy --policy-arn "$parn" --tags Key=team,Value=core Key=env,Value=test
+lc iam untag-policy --policy-arn "$parn" --tag-keys env
+expect_eq "$(lc iam list-policy-tags --policy-arn "$parn" --query 'Tags[].[Key,Value]' \
+	--output text)" "team	core" "policy tags"
+expect_eq "$(lc iam get-policy --policy-arn "$parn" --query 'Policy.Tags[0].Key' --output text)" \
+	"team" "GetPolicy tags"
+expect_error NoSuchEntity iam tag-policy --policy-arn "arn:aws:iam::$acct:policy/none" \
+	--tags Key=a,Value=b
+expect_error InvalidInput iam tag-policy --policy-arn "$parn" --tags Key=a,Value=1 Key=A,Value=2
+lc iam tag-instance-profile --instance-profile-name app-profile --tags Key=tier,Value=web
+expect_eq "$(lc iam list-instance-profile-tags --instance-profile-name app-profile \
+	--query 'Tags[0].Value' --output text)" "web" "profile tags"
+lc iam untag-instance-profile --instance-profile-name app-profile --tag-keys tier
+expect_eq "$(lc iam list-instance-profile-tags --instance-profile-name app-profile \
+	--query 'length(Tags)')" "0" "profile tags after untag"
+expect_error NoSuchEntity iam list-instance-profile-tags --instance-profile-name none
+
+# A permissions boundary: set, counted, listed, in the way of deleting its policy, removed.
+barn=$(lc iam create-policy --policy-name app-limit --policy-document "file://$tmp/read.json" \
+	--query Policy.Arn --output text)
+expect_error NoSuchEntity iam create-role --role-name bounded --assume-role-policy-document \
+	"$trust" --permissions-boundary "arn:aws:iam::$acct:policy/none"
+expect_eq "$(lc iam create-role --role-name bounded --assume-role-policy-document "$trust" \
+	--permissions-boundary "$barn" --query Role.PermissionsBoundary.PermissionsBoundaryType \
+	--output text)" "PermissionsBoundaryPolicy" "CreateRole boundary"
+lc iam put-role-permissions-boundary --role-name spare --permissions-boundary "$barn"
+expect_eq "$(lc iam get-role --role-name spare \
+	--query Role.PermissionsBoundary.PermissionsBoundaryArn --output text)" "$barn" "boundary"
+expect_eq "$(lc iam get-policy --policy-arn "$barn" --query Policy.PermissionsBoundaryUsageCount)" \
+	"2" "boundary usage count"
+expect_eq "$(lc iam list-policies --scope Local --policy-usage-filter PermissionsBoundary \
+	--query 'Policies[].PolicyName' --output text)" "app-limit" "boundary policies"
+expect_eq "$(lc iam list-entities-for-policy --policy-arn "$barn" \
+	--policy-usage-filter PermissionsBoundary --query 'PolicyRoles[].RoleName' --output text)" \
+	"bounded	spare" "roles bounded by the policy"
+expect_eq "$(lc iam list-entities-for-policy --policy-arn "$parn" --entity-filter Role \
+	--query 'PolicyRoles[].RoleName' --output text)" "app-role" "roles the policy is attached to"
+expect_eq "$(lc iam list-entities-for-policy --policy-arn "$parn" --entity-filter User \
+	--query 'length(PolicyUsers)')" "0" "users of the policy"
+expect_error ValidationError iam list-entities-for-policy --policy-arn "$parn" \
+	--entity-filter Robot
+expect_error DeleteConflict iam delete-policy --policy-arn "$barn"
+lc iam delete-role-permissions-boundary --role-name spare
+lc iam delete-role --role-name bounded
+expect_eq "$(lc iam get-role --role-name spare --query Role.PermissionsBoundary --output text)" \
+	"None" "boundary removed"
+expect_error NoSuchEntity iam put-role-permissions-boundary --role-name nobody \
+	--permissions-boundary "$barn"
+lc iam delete-policy --policy-arn "$barn"
+
 # Taking it all apart in dependency order.
 lc iam detach-role-policy --role-name app-role --policy-arn "$parn"
 expect_error NoSuchEntity iam detach-role-policy --role-name app-role --policy-arn "$parn"
@@ -166,6 +218,16 @@ assert iam.get_role_policy(RoleName="pg-1", PolicyName="q")["PolicyDocument"] ==
 arn = iam.create_policy(PolicyName="p", PolicyDocument=json.dumps(doc))["Policy"]["Arn"]
 iam.attach_role_policy(RoleName="pg-1", PolicyArn=arn)
 assert iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"] == 1
+iam.create_role(RoleName="pb", AssumeRolePolicyDocument=trust, PermissionsBoundary=arn)
+assert iam.get_role(RoleName="pb")["Role"]["PermissionsBoundary"] == {
+    "PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn}
+ents = iam.list_entities_for_policy(PolicyArn=arn)
+assert [r["RoleName"] for r in ents["PolicyRoles"]] == ["pb", "pg-1"], ents
+assert ents["PolicyGroups"] == [] and ents["PolicyUsers"] == [] and not ents["IsTruncated"], ents
+iam.tag_policy(PolicyArn=arn, Tags=[{"Key": "k", "Value": "v"}])
+assert iam.list_policy_tags(PolicyArn=arn)["Tags"] == [{"Key": "k", "Value": "v"}]
+iam.delete_role_permissions_boundary(RoleName="pb")
+iam.delete_role(RoleName="pb")
 
 try:
     iam.get_role(RoleName="none")

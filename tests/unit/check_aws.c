@@ -838,6 +838,62 @@ START_TEST(endpoints_cached_per_service_and_region)
 }
 END_TEST
 
+/* Reads back what was logged to a tmpfile (caller frees). */
+static char *
+logged(FILE *f)
+{
+	long n;
+	char *text;
+
+	fflush(f);
+	n = ftell(f);
+	ck_assert_int_ge(n, 0);
+	text = fg_malloc((size_t)n + 1);
+	rewind(f);
+	ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+	text[n] = '\0';
+	fseek(f, 0, SEEK_END);
+	return text;
+}
+
+START_TEST(plain_http_off_loopback_is_warned)
+{
+	struct fg_query q;
+	struct fg_aws_req req;
+	struct outcome o = { 0 };
+	FILE *out = tmpfile();
+	char url[64], *text;
+
+	ck_assert_ptr_nonnull(out);
+	log_set_stream(out);
+	/* Loopback (localcloud): no warning. */
+	get_queue_url("fugue-test", &o);
+	outcome_clear(&o);
+	text = logged(out);
+	ck_assert_ptr_null(strstr(text, "plain HTTP"));
+	free(text);
+	/* Another host (0.0.0.0 is this machine, but not by a loopback name): a warning. */
+	snprintf(url, sizeof(url), "http://0.0.0.0:%s", strrchr(fake.url, ':') + 1);
+	setenv("AWS_ENDPOINT_URL", url, 1);
+	fg_query_init(&q);
+	fg_query_add(&q, "Action", "ListQueues");
+	memset(&req, 0, sizeof(req));
+	req.service = "sqs";
+	req.region = "us-west-2";
+	req.proto = FG_PROTO_QUERY;
+	req.params = &q;
+	call(&req, &o);
+	outcome_clear(&o);
+	fg_query_free(&q);
+	log_set_stream(stderr);
+	text = logged(out);
+	fclose(out);
+	ck_assert_msg(strstr(text, "AWS endpoint http://0.0.0.0:") != NULL &&
+	    strstr(text, "is plain HTTP to another machine") != NULL, "log: %s", text);
+	free(text);
+}
+END_TEST
+
 /* Records what an environment resolve said. */
 static void
 on_env_resolved(struct fg_aws_env *e, const char *err, void *arg)
@@ -1052,6 +1108,7 @@ aws_suite(void)
 	tcase_add_test(tc, clock_skew_corrected_from_the_reply_date);
 	tcase_add_test(tc, transport_error_is_retried);
 	tcase_add_test(tc, endpoints_cached_per_service_and_region);
+	tcase_add_test(tc, plain_http_off_loopback_is_warned);
 	tcase_add_test(tc, missing_credentials_fail_with_the_chain_message);
 	tcase_add_test(tc, cancel_and_free_drop_pending_calls);
 	tcase_add_test(tc, callback_may_free_the_client);

@@ -12,6 +12,7 @@
 static struct plugins *ps;
 static const struct fugue_type queue_type = { .name = "AWS.SQS.Queue" };
 static const struct fugue_type bucket_type = { .name = "AWS.S3.Bucket" };
+static const struct fugue_type instance_type = { .name = "AWS.EC2.Instance" };
 
 /* Parses JSON text or fails the test. */
 static fg_json
@@ -52,6 +53,8 @@ setup(void)
 	    &err), 0);
 	ck_assert_int_eq(plugins_add_type(ps, "s3", &bucket_type, schema("s3/schemas/Bucket.json"),
 	    &err), 0);
+	ck_assert_int_eq(plugins_add_type(ps, "ec2", &instance_type,
+	    schema("ec2/schemas/Instance.json"), &err), 0);
 }
 
 /* Frees the types. */
@@ -517,6 +520,44 @@ START_TEST(test_desired_complete)
 END_TEST
 
 /* The suite. */
+/* Write-only properties (AWS never reports them) are compared with the value last applied. */
+START_TEST(test_write_only)
+{
+	const struct ptype *pt = plugins_type(ps, "AWS.EC2.Instance");
+	fg_json want = J("{\"ImageId\": \"ami-1\", \"InstanceType\": \"t3.micro\", "
+	    "\"Region\": \"us-east-1\", \"UserData\": \"aGk=\"}");
+	fg_json have = J("{\"ImageId\": \"ami-1\", \"InstanceType\": \"t3.micro\", "
+	    "\"Region\": \"us-east-1\"}");
+	fg_json same = J("{\"UserData\": \"aGk=\"}"), other = J("{\"UserData\": \"b2xk\"}");
+	fg_json text;
+	char *names = NULL;
+	int replace = 1;
+
+	ck_assert_ptr_nonnull(pt);
+	/* Never applied (no record of it): nothing to compare with. */
+	ck_assert_uint_eq(props_diff(pt, want, have, NULL, &names, &replace), 0);
+	ck_assert_int_eq(replace, 0);
+	ck_assert_uint_eq(props_diff(pt, want, have, same, &names, &replace), 0);
+	ck_assert_uint_eq(props_diff(pt, want, have, other, &names, &replace), 1);
+	ck_assert_str_eq(names, "UserData");
+	free(names);
+	/* A write-only value AWS happens to report is still compared with the applied one. */
+	text = props_applied(pt, "{\"UserData\": \"aGk=\"}");
+	ck_assert_ptr_nonnull(text);
+	fg_json_free(have);
+	have = J("{\"ImageId\": \"ami-1\", \"InstanceType\": \"t3.micro\", "
+	    "\"Region\": \"us-east-1\", \"UserData\": \"b2xk\"}");
+	ck_assert_uint_eq(props_diff(pt, want, have, text, &names, &replace), 0);
+	/* Types without write-only properties parse nothing. */
+	ck_assert_ptr_null(props_applied(plugins_type(ps, "AWS.SQS.Queue"), "{}"));
+	fg_json_free(text);
+	fg_json_free(want);
+	fg_json_free(have);
+	fg_json_free(same);
+	fg_json_free(other);
+}
+END_TEST
+
 static Suite *
 engine_manager_suite(void)
 {
@@ -533,6 +574,7 @@ engine_manager_suite(void)
 	tcase_add_test(tc, test_plan_delete_order);
 	tcase_add_test(tc, test_plan_cycle_in_records);
 	tcase_add_test(tc, test_desired_complete);
+	tcase_add_test(tc, test_write_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

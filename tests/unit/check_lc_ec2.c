@@ -1,7 +1,7 @@
 /* check_lc_ec2.c: unit tests for localcloud's EC2: CIDR math and overlap, filter wildcards,
  * ids, request shapes, and the actions through the router (errors in EC2's shape, filters,
- * pagination, dependencies, instance states on a fake clock, ClientToken idempotency,
- * persistence). */
+ * pagination, dependencies, instance states on a fake clock, stop and start, monitoring,
+ * instance attributes, ClientToken idempotency, persistence). */
 #include "config.h"
 
 #include <check.h>
@@ -591,6 +591,134 @@ START_TEST(instance_states_follow_the_clock)
 }
 END_TEST
 
+/* Asserts the <value> DescribeInstanceAttribute gives for an attribute. */
+static void
+attr_is(const char *id, const char *attr, const char *want)
+{
+	char *r = q(200, "Action=DescribeInstanceAttribute&InstanceId=%s&Attribute=%s", id, attr);
+	char *open = fg_printf("<instanceId>%s</instanceId><%s><value>%s</value></%s>", id, attr,
+	    want, attr);
+
+	ck_assert_msg(strstr(r, open) != NULL, "%s: want %s in %s", attr, open, r);
+	free(open);
+	free(r);
+}
+
+START_TEST(stop_start_and_attributes)
+{
+	char *r = launch("&MinCount=1&MaxCount=1&InstanceType=t3.micro&UserData=aGk%3D"
+	    "&Monitoring.Enabled=true"), *id = elem(r, "instanceId");
+
+	ck_assert_ptr_nonnull(strstr(r, "<monitoring><state>pending</state></monitoring>"));
+	free(r);
+	/* A pending instance can be neither stopped nor changed. */
+	qerr(400, "IncorrectInstanceState", "Action=StopInstances&InstanceId.1=%s", id);
+	lct_fake_ms += EC2_BOOT_MS;
+	r = q(200, "Action=DescribeInstances&InstanceId.1=%s", id);
+	ck_assert_ptr_nonnull(strstr(r, "<monitoring><state>enabled</state></monitoring>"));
+	ck_assert_ptr_nonnull(strstr(r, "<ebsOptimized>false</ebsOptimized>"));
+	free(r);
+	attr_is(id, "instanceType", "t3.micro");
+	attr_is(id, "userData", "aGk=");
+	attr_is(id, "disableApiTermination", "false");
+	attr_is(id, "instanceInitiatedShutdownBehavior", "stop");
+	attr_is(id, "ebsOptimized", "false");
+	qerr(400, "InvalidParameterValue", "Action=DescribeInstanceAttribute&InstanceId=%s"
+	    "&Attribute=color", id);
+	qerr(400, "MissingParameter", "Action=DescribeInstanceAttribute&InstanceId=%s", id);
+	/* Type, EBS optimization and user data change only while stopped, as in EC2. */
+	qerr(400, "IncorrectInstanceState", "Action=ModifyInstanceAttribute&InstanceId=%s"
+	    "&InstanceType.Value=t3.large", id);
+	qerr(400, "IncorrectInstanceState", "Action=ModifyInstanceAttribute&InstanceId=%s"
+	    "&EbsOptimized.Value=true", id);
+	qerr(400, "IncorrectInstanceState", "Action=ModifyInstanceAttribute&InstanceId=%s"
+	    "&UserData.Value=eW8%%3D", id);
+	free(q(200, "Action=ModifyInstanceAttribute&InstanceId=%s&DisableApiTermination.Value=true",
+	    id));
+	attr_is(id, "disableApiTermination", "true");
+	free(q(200, "Action=ModifyInstanceAttribute&InstanceId=%s&Attribute="
+	    "instanceInitiatedShutdownBehavior&Value=terminate", id));
+	attr_is(id, "instanceInitiatedShutdownBehavior", "terminate");
+	/* running -> stopping -> stopped. */
+	r = q(200, "Action=StopInstances&InstanceId.1=%s", id);
+	ck_assert_ptr_nonnull(strstr(r, "<currentState><code>64</code><name>stopping</name>"
+	    "</currentState><previousState><code>16</code><name>running</name></previousState>"));
+	free(r);
+	qerr(400, "IncorrectInstanceState", "Action=StartInstances&InstanceId.1=%s", id);
+	qerr(400, "IncorrectInstanceState", "Action=ModifyInstanceAttribute&InstanceId=%s"
+	    "&InstanceType.Value=t3.large", id);
+	lct_fake_ms += EC2_STOP_MS;
+	r = q(200, "Action=DescribeInstances&Filter.1.Name=instance-state-name"
+	    "&Filter.1.Value.1=stopped");
+	ck_assert_ptr_nonnull(strstr(r, id));
+	ck_assert_ptr_nonnull(strstr(r, "<code>80</code><name>stopped</name>"));
+	ck_assert_ptr_nonnull(strstr(r, "<privateIpAddress>10.0.1.4</privateIpAddress>"));
+	ck_assert_ptr_nonnull(strstr(r, "<code>Client.UserInitiatedShutdown</code>"));
+	free(r);
+	r = q(200, "Action=StopInstances&InstanceId.1=%s", id);
+	ck_assert_ptr_nonnull(strstr(r, "<currentState><code>80</code><name>stopped</name>"
+	    "</currentState><previousState><code>80</code><name>stopped</name>"));
+	free(r);
+	free(q(200, "Action=ModifyInstanceAttribute&InstanceId=%s&InstanceType.Value=t3.large",
+	    id));
+	free(q(200, "Action=ModifyInstanceAttribute&InstanceId=%s&EbsOptimized.Value=true", id));
+	free(q(200, "Action=ModifyInstanceAttribute&InstanceId=%s&Attribute=userData"
+	    "&Value=eW8%%3D", id));
+	qerr(400, "InvalidParameterValue", "Action=ModifyInstanceAttribute&InstanceId=%s"
+	    "&InstanceType.Value=LARGE", id);
+	qerr(400, "InvalidParameterValue", "Action=ModifyInstanceAttribute&InstanceId=%s"
+	    "&UserData.Value=%%25%%25", id);
+	attr_is(id, "instanceType", "t3.large");
+	attr_is(id, "ebsOptimized", "true");
+	attr_is(id, "userData", "eW8=");
+	/* stopped -> pending -> running, the same instance with its new type. */
+	r = q(200, "Action=StartInstances&InstanceId.1=%s", id);
+	ck_assert_ptr_nonnull(strstr(r, "<currentState><code>0</code><name>pending</name>"
+	    "</currentState><previousState><code>80</code><name>stopped</name></previousState>"));
+	free(r);
+	lct_fake_ms += EC2_BOOT_MS;
+	r = q(200, "Action=DescribeInstances&InstanceId.1=%s", id);
+	ck_assert_ptr_nonnull(strstr(r, "<name>running</name>"));
+	ck_assert_ptr_nonnull(strstr(r, "<instanceType>t3.large</instanceType>"));
+	ck_assert_ptr_nonnull(strstr(r, "<ebsOptimized>true</ebsOptimized>"));
+	ck_assert_ptr_null(strstr(r, "<stateReason>"));
+	free(r);
+	r = q(200, "Action=StartInstances&InstanceId.1=%s", id);
+	ck_assert_ptr_nonnull(strstr(r, "<currentState><code>16</code><name>running</name>"));
+	free(r);
+	/* Monitoring: disabling, then disabled; enabling an enabled instance changes nothing. */
+	r = q(200, "Action=UnmonitorInstances&InstanceId.1=%s", id);
+	ck_assert_ptr_nonnull(strstr(r, "<instancesSet><item><instanceId>"));
+	ck_assert_ptr_nonnull(strstr(r, "<monitoring><state>disabling</state></monitoring>"));
+	free(r);
+	lct_fake_ms += EC2_MONITOR_MS;
+	r = q(200, "Action=DescribeInstances&Filter.1.Name=monitoring-state"
+	    "&Filter.1.Value.1=disabled");
+	ck_assert_ptr_nonnull(strstr(r, id));
+	free(r);
+	r = q(200, "Action=MonitorInstances&InstanceId.1=%s", id);
+	ck_assert_ptr_nonnull(strstr(r, "<monitoring><state>pending</state></monitoring>"));
+	free(r);
+	lct_fake_ms += EC2_MONITOR_MS;
+	r = q(200, "Action=MonitorInstances&InstanceId.1=%s", id);
+	ck_assert_ptr_nonnull(strstr(r, "<monitoring><state>enabled</state></monitoring>"));
+	free(r);
+	qerr(400, "MissingParameter", "Action=StopInstances");
+	qerr(400, "InvalidInstanceID.NotFound", "Action=StopInstances&InstanceId.1="
+	    "i-0123456789abcdef0");
+	qerr(400, "UnsupportedOperation", "Action=StopInstances&InstanceId.1=%s&Hibernate=true",
+	    id);
+	/* Terminated instances can be neither started, stopped nor watched. */
+	free(q(200, "Action=ModifyInstanceAttribute&InstanceId=%s&DisableApiTermination.Value="
+	    "false", id));
+	free(q(200, "Action=TerminateInstances&InstanceId.1=%s", id));
+	qerr(400, "IncorrectInstanceState", "Action=StopInstances&InstanceId.1=%s", id);
+	qerr(400, "IncorrectInstanceState", "Action=StartInstances&InstanceId.1=%s", id);
+	qerr(400, "IncorrectInstanceState", "Action=MonitorInstances&InstanceId.1=%s", id);
+	free(id);
+}
+END_TEST
+
 START_TEST(client_token_idempotency)
 {
 	char *r = launch("&MinCount=2&MaxCount=3&ClientToken=abc"), *res = elem(r, "reservationId");
@@ -742,20 +870,20 @@ START_TEST(bad_state_is_refused)
 {
 	char *err;
 
-	err = load("{\"version\":2,\"resources\":[]}", NULL);
-	ck_assert_str_eq(err, "ec2 state: \"version\" must be 1");
+	err = load("{\"version\":1,\"resources\":[]}", NULL);
+	ck_assert_str_eq(err, "ec2 state: \"version\" must be 2");
 	free(err);
-	err = load("{\"version\":1,\"resources\":[{\"kind\":\"vpc\",\"id\":\"subnet-1a2b3c4d\","
+	err = load("{\"version\":2,\"resources\":[{\"kind\":\"vpc\",\"id\":\"subnet-1a2b3c4d\","
 	    "\"account\":\"1\",\"region\":\"r\",\"created_ms\":0,\"tags\":{}}]}", NULL);
 	ck_assert_str_eq(err, "resource 0: kind \"vpc\" and id \"subnet-1a2b3c4d\" do not go "
 	    "together");
 	free(err);
-	err = load("{\"version\":1,\"resources\":[{\"kind\":\"internet-gateway\",\"id\":"
+	err = load("{\"version\":2,\"resources\":[{\"kind\":\"internet-gateway\",\"id\":"
 	    "\"igw-1a2b3c4d\",\"account\":\"1\",\"region\":\"r\",\"created_ms\":0,\"tags\":{},"
 	    "\"vpc\":7}]}", NULL);
 	ck_assert_str_eq(err, "resource 0: \"vpc\" must be a string");
 	free(err);
-	err = load("{\"version\":1,\"resources\":[{\"kind\":\"subnet\",\"id\":\"subnet-1a2b3c4d\","
+	err = load("{\"version\":2,\"resources\":[{\"kind\":\"subnet\",\"id\":\"subnet-1a2b3c4d\","
 	    "\"account\":\"1\",\"region\":\"r\",\"created_ms\":0,\"tags\":{},\"vpc\":\"v\","
 	    "\"cidr\":\"10.0.0.1/16\",\"zone\":\"z\",\"map_public_ip\":false}]}", NULL);
 	ck_assert_str_eq(err, "resource 0: \"cidr\" must be a CIDR block");
@@ -784,6 +912,7 @@ lc_ec2_suite(void)
 	tcase_add_test(actions, filters_and_tags);
 	tcase_add_test(actions, pagination);
 	tcase_add_test(actions, instance_states_follow_the_clock);
+	tcase_add_test(actions, stop_start_and_attributes);
 	tcase_add_test(actions, client_token_idempotency);
 	tcase_add_test(actions, security_group_rules);
 	tcase_add_test(actions, state_round_trip);

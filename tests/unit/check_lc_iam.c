@@ -1,7 +1,8 @@
 /* check_lc_iam.c: unit tests for localcloud's IAM: name, path and tag constraints with AWS's
- * ValidationError wording, policy document checks, and the actions through the router (role
- * lifecycle, delete conflicts, policy versions and their limit, instance profiles, pagination,
- * error codes, persistence). */
+ * ValidationError wording, policy document checks, and the actions through the router on a fake
+ * clock (role lifecycle, delete conflicts, policy versions and their limit, instance profiles,
+ * tags of policies and instance profiles, permissions boundaries, the entities of a policy,
+ * pagination, error codes, persistence). */
 #include "config.h"
 
 #include <check.h>
@@ -262,10 +263,23 @@ enc(const char *doc)
 	return fg_buf_detach(&b);
 }
 
-/* A server with state in memory. */
+/* Ids from a counter, so that runs repeat. */
+static void
+counter_random(void *arg, void *buf, size_t len)
+{
+	static unsigned char next;
+	unsigned char *p = buf;
+
+	(void)arg;
+	for (size_t i = 0; i < len; i++)
+		p[i] = next++;
+}
+
+/* A server with state in memory, on the fake clock. */
 static void
 setup(void)
 {
+	lct_fake_clock(counter_random);
 	loop = fg_loop_new();
 	srv = lct_server(loop, NULL, NULL);
 	trust_enc = enc(TRUST);
@@ -278,7 +292,9 @@ teardown(void)
 {
 	if (srv)
 		lc_server_free(srv);
+	srv = NULL;
 	fg_loop_free(loop);
+	fg_clock_set(NULL);
 	free(trust_enc);
 	free(policy_enc);
 }
@@ -288,23 +304,22 @@ static char * FG_PRINTF(2, 3)
 call(int status, const char *fmt, ...)
 {
 	struct lct_reply *r;
-	struct fg_buf b;
+	char *action, *body, *out;
 	va_list ap;
-	char *out;
 
-	fg_buf_init(&b);
 	va_start(ap, fmt);
-	fg_buf_vaddf(&b, fmt, ap);
+	action = fg_vprintf(fmt, ap);
 	va_end(ap);
-	fg_buf_addstr(&b, "&Version=2010-05-08");
-	r = lct_query(srv, "iam", fg_buf_cstr(&b));
-	ck_assert_msg(r->done, "no reply to %s", fg_buf_cstr(&b));
-	ck_assert_msg(r->status == status, "%s: status %d, want %d: %s", fg_buf_cstr(&b), r->status,
-	    status, r->body);
+	body = fg_printf("%s&Version=2010-05-08", action);
+	r = lct_query(srv, "iam", body);
+	ck_assert_msg(r->done, "no reply to %s", body);
+	ck_assert_msg(r->status == status, "%s: status %d, want %d: %s", body, r->status, status,
+	    r->body);
 	out = r->body;
 	r->body = NULL;
 	lct_reply_free(r);
-	fg_buf_free(&b);
+	free(action);
+	free(body);
 	return out;
 }
 
@@ -361,7 +376,7 @@ START_TEST(role_lifecycle_with_policies)
 	ck_assert_ptr_nonnull(strstr(r, "<AssumeRolePolicyDocument>%7B%22Version%22%3A"));
 	ck_assert_ptr_nonnull(strstr(r, "<Description>the web</Description>"));
 	ck_assert_ptr_nonnull(strstr(r, "<MaxSessionDuration>7200</MaxSessionDuration>"));
-	ck_assert_ptr_nonnull(strstr(r, "<CreateDate>20"));
+	ck_assert_ptr_nonnull(strstr(r, "<CreateDate>2023-11-14T22:13:20.000Z</CreateDate>"));
 	has(r, "<Tags><member><Key>team</Key><Value>a</Value></member></Tags>");
 	has(call(409, "Action=CreateRole&RoleName=WEB&AssumeRolePolicyDocument=%s", trust_enc),
 	    "<Code>EntityAlreadyExists</Code><Message>Role with name WEB already exists.");
@@ -485,6 +500,201 @@ START_TEST(instance_profile_holds_one_role)
 }
 END_TEST
 
+/* Tags the entity that args names (TagX&...) with keys k0..k(n-1) = v. */
+static void
+tag_many(const char *action, const char *args, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(call(200, "Action=%s&%s&Tags.member.1.Key=k%d&Tags.member.1.Value=v", action,
+		    args, i));
+}
+
+START_TEST(policy_and_profile_tags)
+{
+	char *arn = make_policy("tagged"), *parg = fg_printf("PolicyArn=%s", arn), *r;
+	static const char *const missing = "PolicyArn=arn%3Aaws%3Aiam%3A%3A000000000000%3Apolicy"
+	    "%2Fnone";
+
+	free(call(200, "Action=TagPolicy&%s&Tags.member.1.Key=team&Tags.member.1.Value=a"
+	    "&Tags.member.2.Key=env&Tags.member.2.Value=dev", parg));
+	free(call(200, "Action=TagPolicy&%s&Tags.member.1.Key=TEAM&Tags.member.1.Value=b", parg));
+	has(call(200, "Action=ListPolicyTags&%s", parg), "<Tags><member><Key>TEAM</Key><Value>b"
+	    "</Value></member><member><Key>env</Key><Value>dev</Value></member></Tags>"
+	    "<IsTruncated>false</IsTruncated>");
+	has(call(200, "Action=GetPolicy&%s", parg), "<Key>env</Key><Value>dev</Value>");
+	free(call(200, "Action=UntagPolicy&%s&TagKeys.member.1=team&TagKeys.member.2=nope", parg));
+	has(call(200, "Action=ListPolicyTags&%s", parg),
+	    "<Tags><member><Key>env</Key><Value>dev</Value></member></Tags>");
+	has(call(404, "Action=TagPolicy&%s&Tags.member.1.Key=k&Tags.member.1.Value=v", missing),
+	    "<Code>NoSuchEntity</Code><Message>Policy arn:aws:iam::000000000000:policy/none does "
+	    "not exist or is not attachable.");
+	has(call(404, "Action=ListPolicyTags&%s", missing), "<Code>NoSuchEntity</Code>");
+	has(call(400, "Action=TagPolicy&%s", parg),
+	    "Value null at &apos;tags&apos; failed to satisfy constraint: Member must not be null");
+	has(call(400, "Action=UntagPolicy&%s", parg), "Value null at &apos;tagKeys&apos;");
+	has(call(400, "Action=TagPolicy&PolicyArn=not-an-arn-but-long-enough&Tags.member.1.Key=k"
+	    "&Tags.member.1.Value=v"), "<Code>InvalidInput</Code>");
+	/* Fifty tags at most, keys once regardless of case. */
+	tag_many("TagPolicy", parg, 49);
+	has(call(409, "Action=TagPolicy&%s&Tags.member.1.Key=x&Tags.member.1.Value=1", parg),
+	    "<Code>LimitExceeded</Code><Message>The number of tags has reached the maximum limit "
+	    "of 50.");
+	free(call(200, "Action=TagPolicy&%s&Tags.member.1.Key=k0&Tags.member.1.Value=new", parg));
+	has(call(400, "Action=TagPolicy&%s&Tags.member.1.Key=a&Tags.member.1.Value=1"
+	    "&Tags.member.2.Key=A&Tags.member.2.Value=2", parg), "Duplicate tag keys found.");
+	r = call(200, "Action=ListPolicyTags&%s&MaxItems=30", parg);
+	ck_assert_int_eq(count(r, "<member>"), 30);
+	has(r, "<IsTruncated>true</IsTruncated><Marker>");
+
+	free(call(200, "Action=CreateInstanceProfile&InstanceProfileName=ip&Tags.member.1.Key=a"
+	    "&Tags.member.1.Value=1"));
+	tag_many("TagInstanceProfile", "InstanceProfileName=ip", 3);
+	has(call(200, "Action=ListInstanceProfileTags&InstanceProfileName=ip&MaxItems=2"),
+	    "<Tags><member><Key>a</Key><Value>1</Value></member><member><Key>k0</Key><Value>v"
+	    "</Value></member></Tags><IsTruncated>true</IsTruncated><Marker>azE=</Marker>");
+	has(call(200, "Action=ListInstanceProfileTags&InstanceProfileName=ip&Marker=azE%%3D"),
+	    "<Tags><member><Key>k1</Key><Value>v</Value></member><member><Key>k2</Key><Value>v"
+	    "</Value></member></Tags><IsTruncated>false</IsTruncated>");
+	free(call(200, "Action=UntagInstanceProfile&InstanceProfileName=ip&TagKeys.member.1=K0"
+	    "&TagKeys.member.2=k1&TagKeys.member.3=k2"));
+	has(call(200, "Action=GetInstanceProfile&InstanceProfileName=ip"),
+	    "<Tags><member><Key>a</Key><Value>1</Value></member></Tags>");
+	has(call(404, "Action=TagInstanceProfile&InstanceProfileName=none&Tags.member.1.Key=k"
+	    "&Tags.member.1.Value=v"), "Instance Profile none cannot be found.");
+	has(call(404, "Action=UntagInstanceProfile&InstanceProfileName=none&TagKeys.member.1=k"),
+	    "<Code>NoSuchEntity</Code>");
+	has(call(400, "Action=TagInstanceProfile&InstanceProfileName=ip&Tags.member.1.Key=a%%2A"
+	    "&Tags.member.1.Value=v"), "at &apos;tags.1.member.key&apos; failed");
+	free(parg);
+	free(arn);
+}
+END_TEST
+
+START_TEST(permissions_boundaries)
+{
+	char *limit = make_policy("limit"), *other = make_policy("other"), *r;
+
+	r = call(200, "Action=CreateRole&RoleName=bounded&AssumeRolePolicyDocument=%s"
+	    "&PermissionsBoundary=%s", trust_enc, limit);
+	has(r, "<PermissionsBoundary><PermissionsBoundaryType>PermissionsBoundaryPolicy"
+	    "</PermissionsBoundaryType><PermissionsBoundaryArn>arn:aws:iam::000000000000:policy/"
+	    "limit</PermissionsBoundaryArn></PermissionsBoundary>");
+	has(call(200, "Action=GetRole&RoleName=bounded"), "<PermissionsBoundaryArn>"
+	    "arn:aws:iam::000000000000:policy/limit</PermissionsBoundaryArn>");
+	r = call(200, "Action=ListRoles");
+	ck_assert_ptr_null(strstr(r, "PermissionsBoundary"));
+	free(r);
+	r = call(200, "Action=GetPolicy&PolicyArn=%s", limit);
+	ck_assert_ptr_nonnull(strstr(r, "<AttachmentCount>0</AttachmentCount>"));
+	has(r, "<PermissionsBoundaryUsageCount>1</PermissionsBoundaryUsageCount>");
+	r = call(200, "Action=ListPolicies&PolicyUsageFilter=PermissionsBoundary");
+	ck_assert_int_eq(count(r, "<member>"), 1);
+	has(r, "<PolicyName>limit</PolicyName>");
+	r = call(200, "Action=ListPolicies&PolicyUsageFilter=PermissionsPolicy");
+	ck_assert_int_eq(count(r, "<member>"), 2);
+	free(r);
+	has(call(409, "Action=DeletePolicy&PolicyArn=%s", limit),
+	    "<Code>DeleteConflict</Code><Message>Cannot delete a policy attached to entities.");
+
+	/* Replaced, then removed (removing none is not an error). */
+	free(call(200, "Action=PutRolePermissionsBoundary&RoleName=bounded&PermissionsBoundary=%s",
+	    other));
+	has(call(200, "Action=GetRole&RoleName=bounded"), "<PermissionsBoundaryArn>"
+	    "arn:aws:iam::000000000000:policy/other</PermissionsBoundaryArn>");
+	has(call(200, "Action=GetPolicy&PolicyArn=%s", limit),
+	    "<PermissionsBoundaryUsageCount>0</PermissionsBoundaryUsageCount>");
+	free(call(200, "Action=DeleteRolePermissionsBoundary&RoleName=bounded"));
+	r = call(200, "Action=GetRole&RoleName=bounded");
+	ck_assert_ptr_null(strstr(r, "PermissionsBoundary"));
+	free(r);
+	free(call(200, "Action=DeleteRolePermissionsBoundary&RoleName=bounded"));
+	free(call(200, "Action=DeletePolicy&PolicyArn=%s", limit));
+
+	/* Errors. */
+	has(call(404, "Action=PutRolePermissionsBoundary&RoleName=bounded&PermissionsBoundary=%s",
+	    limit), "<Code>NoSuchEntity</Code><Message>Policy arn:aws:iam::000000000000:policy/"
+	    "limit does not exist or is not attachable.");
+	has(call(404, "Action=PutRolePermissionsBoundary&RoleName=none&PermissionsBoundary=%s",
+	    other), "The role with name none cannot be found.");
+	has(call(400, "Action=PutRolePermissionsBoundary&RoleName=bounded"),
+	    "Value null at &apos;permissionsBoundary&apos;");
+	has(call(400, "Action=PutRolePermissionsBoundary&RoleName=bounded"
+	    "&PermissionsBoundary=short"), "Member must have length greater than or equal to 20");
+	has(call(400, "Action=PutRolePermissionsBoundary&RoleName=bounded"
+	    "&PermissionsBoundary=arn%%3Aaws%%3As3%%3A%%3A%%3Abucket%%2Fkey"),
+	    "<Code>InvalidInput</Code>");
+	has(call(404, "Action=DeleteRolePermissionsBoundary&RoleName=none"),
+	    "<Code>NoSuchEntity</Code>");
+	free(call(200, "Action=DeleteRole&RoleName=bounded"));
+	free(limit);
+	free(other);
+}
+END_TEST
+
+/* Asserts that ListEntitiesForPolicy of arn with the extra parameters lists the roles want
+ * (space-separated) and no groups or users. */
+static void
+roles_are(const char *arn, const char *extra, const char *want)
+{
+	char *r = call(200, "Action=ListEntitiesForPolicy&PolicyArn=%s%s", arn, extra), *got;
+	const char *p = r;
+	struct fg_buf b;
+
+	ck_assert_msg(strstr(r, "<PolicyGroups></PolicyGroups><PolicyUsers></PolicyUsers>"), "%s",
+	    r);
+	fg_buf_init(&b);
+	fg_buf_addstr(&b, "");
+	while ((p = strstr(p, "<RoleName>")) != NULL) {
+		p += strlen("<RoleName>");
+		fg_buf_addf(&b, "%s%.*s", b.len ? " " : "", (int)strcspn(p, "<"), p);
+	}
+	got = fg_buf_detach(&b);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: got \"%s\", want \"%s\"", extra, got, want);
+	free(got);
+	free(r);
+}
+
+START_TEST(entities_for_policy)
+{
+	char *arn = make_policy("shared"), *r, *id;
+
+	free(call(200, "Action=CreateRole&RoleName=b-attached&Path=%%2Fapp%%2F"
+	    "&AssumeRolePolicyDocument=%s", trust_enc));
+	free(call(200, "Action=AttachRolePolicy&RoleName=b-attached&PolicyArn=%s", arn));
+	free(call(200, "Action=CreateRole&RoleName=a-bounded&AssumeRolePolicyDocument=%s"
+	    "&PermissionsBoundary=%s", trust_enc, arn));
+	free(call(200, "Action=CreateRole&RoleName=c-both&AssumeRolePolicyDocument=%s"
+	    "&PermissionsBoundary=%s", trust_enc, arn));
+	free(call(200, "Action=AttachRolePolicy&RoleName=c-both&PolicyArn=%s", arn));
+	make_role("d-unrelated");
+
+	roles_are(arn, "", "a-bounded b-attached c-both");
+	roles_are(arn, "&EntityFilter=Role", "a-bounded b-attached c-both");
+	roles_are(arn, "&PolicyUsageFilter=PermissionsPolicy", "b-attached c-both");
+	roles_are(arn, "&PolicyUsageFilter=PermissionsBoundary", "a-bounded c-both");
+	roles_are(arn, "&PathPrefix=%2Fapp", "b-attached");
+	roles_are(arn, "&EntityFilter=User", "");
+	roles_are(arn, "&EntityFilter=AWSManagedPolicy", "");
+	r = call(200, "Action=ListEntitiesForPolicy&PolicyArn=%s&MaxItems=2", arn);
+	ck_assert_int_eq(count(r, "<member>"), 2);
+	id = lct_xml_text(r, "RoleId");
+	ck_assert_msg(id && strncmp(id, "AROA", 4) == 0, "%s", r);
+	free(id);
+	has(r, "<IsTruncated>true</IsTruncated><Marker>Yy1ib3Ro</Marker>");
+	roles_are(arn, "&MaxItems=2&Marker=Yy1ib3Ro", "c-both");
+	has(call(400, "Action=ListEntitiesForPolicy&PolicyArn=%s&EntityFilter=Robot", arn),
+	    "Value &apos;Robot&apos; at &apos;entityFilter&apos; failed to satisfy constraint: "
+	    "Member must satisfy enum value set: [User, Role, Group, LocalManagedPolicy, "
+	    "AWSManagedPolicy]");
+	has(call(400, "Action=ListEntitiesForPolicy&PolicyArn=%s&PolicyUsageFilter=All", arn),
+	    "<Code>ValidationError</Code>");
+	has(call(400, "Action=ListEntitiesForPolicy"), "Value null at &apos;policyArn&apos;");
+	has(call(404, "Action=ListEntitiesForPolicy&PolicyArn=arn%%3Aaws%%3Aiam%%3A%%3Aaws"
+	    "%%3Apolicy%%2FReadOnlyAccess"), "<Code>NoSuchEntity</Code>");
+	free(arn);
+}
+END_TEST
+
 START_TEST(bad_input_gets_iam_errors)
 {
 	char *bad = enc("{\"Version\":\"2012-10-17\",\"Statement\":"), *big, *arn;
@@ -502,9 +712,14 @@ START_TEST(bad_input_gets_iam_errors)
 	has(call(400, "Action=CreateRole&RoleName=x"), "Value null at &apos;assumeRolePolicyDocument&apos;");
 	has(call(400, "Action=CreateRole&RoleName=x&Path=app&AssumeRolePolicyDocument=%s",
 	    trust_enc), "at &apos;path&apos; failed");
-	has(call(400, "Action=CreateRole&RoleName=x&AssumeRolePolicyDocument=%s"
+	has(call(404, "Action=CreateRole&RoleName=x&AssumeRolePolicyDocument=%s"
 	    "&PermissionsBoundary=arn%%3Aaws%%3Aiam%%3A%%3A000000000000%%3Apolicy%%2Fb", trust_enc),
-	    "<Code>InvalidInput</Code>");
+	    "<Code>NoSuchEntity</Code><Message>Scope ARN: arn:aws:iam::000000000000:policy/b does "
+	    "not exist or is not attachable.");
+	has(call(400, "Action=CreateRole&RoleName=x&AssumeRolePolicyDocument=%s"
+	    "&PermissionsBoundary=not-an-arn-but-long-enough", trust_enc),
+	    "<Code>InvalidInput</Code><Message>ARN not-an-arn-but-long-enough is not valid.");
+	has(call(404, "Action=GetRole&RoleName=x"), "<Code>NoSuchEntity</Code>");
 	has(call(400, "Action=TagRole&RoleName=e&Tags.member.1.Key=k&Tags.member.1.Value=1"
 	    "&Tags.member.2.Key=K&Tags.member.2.Value=2"), "Duplicate tag keys found.");
 	has(call(400, "Action=GetRole&RoleName=e&MaxItems=many"), "<Code>ValidationError</Code>");
@@ -649,22 +864,32 @@ START_TEST(state_survives_a_restart)
 	free(call(200, "Action=CreatePolicyVersion&PolicyArn=%s&PolicyDocument=%s"
 	    "&SetAsDefault=true", arn, policy_enc));
 	free(call(200, "Action=AttachRolePolicy&RoleName=keep&PolicyArn=%s", arn));
-	free(call(200, "Action=CreateInstanceProfile&InstanceProfileName=ip"));
+	free(call(200, "Action=PutRolePermissionsBoundary&RoleName=keep&PermissionsBoundary=%s",
+	    arn));
+	free(call(200, "Action=TagPolicy&PolicyArn=%s&Tags.member.1.Key=pk&Tags.member.1.Value=pv",
+	    arn));
+	free(call(200, "Action=CreateInstanceProfile&InstanceProfileName=ip&Tags.member.1.Key=ik"
+	    "&Tags.member.1.Value=iv"));
 	free(call(200, "Action=AddRoleToInstanceProfile&InstanceProfileName=ip&RoleName=keep"));
 	lc_server_free(srv);
 	srv = lct_server(loop, dir, NULL);
 	r = call(200, "Action=GetRole&RoleName=keep");
 	ck_assert_ptr_nonnull(strstr(r, id));
 	ck_assert_ptr_nonnull(strstr(r, "<Description>kept</Description>"));
+	ck_assert_ptr_nonnull(strstr(r, "<PermissionsBoundaryArn>arn:aws:iam::000000000000:"
+	    "policy/kept</PermissionsBoundaryArn>"));
 	has(r, "<Key>k</Key><Value>v</Value>");
 	has(call(200, "Action=GetRolePolicy&RoleName=keep&PolicyName=inl"), "%22s3%3AGetObject%22");
 	r = call(200, "Action=GetPolicy&PolicyArn=%s", arn);
 	ck_assert_ptr_nonnull(strstr(r, "<DefaultVersionId>v2</DefaultVersionId>"));
+	ck_assert_ptr_nonnull(strstr(r, "<PermissionsBoundaryUsageCount>1<"));
+	ck_assert_ptr_nonnull(strstr(r, "<Key>pk</Key><Value>pv</Value>"));
 	has(r, "<AttachmentCount>1</AttachmentCount>");
 	has(call(200, "Action=CreatePolicyVersion&PolicyArn=%s&PolicyDocument=%s", arn, policy_enc),
 	    "<VersionId>v3</VersionId>");
-	has(call(200, "Action=GetInstanceProfile&InstanceProfileName=ip"),
-	    "<RoleName>keep</RoleName>");
+	r = call(200, "Action=GetInstanceProfile&InstanceProfileName=ip");
+	ck_assert_ptr_nonnull(strstr(r, "<Key>ik</Key><Value>iv</Value>"));
+	has(r, "<RoleName>keep</RoleName>");
 	lc_server_free(srv);
 	srv = NULL;
 	remove_dir(dir);
@@ -731,6 +956,9 @@ lc_iam_suite(void)
 	tcase_add_test(tc, role_lifecycle_with_policies);
 	tcase_add_test(tc, policy_versions_and_their_limit);
 	tcase_add_test(tc, instance_profile_holds_one_role);
+	tcase_add_test(tc, policy_and_profile_tags);
+	tcase_add_test(tc, permissions_boundaries);
+	tcase_add_test(tc, entities_for_policy);
 	tcase_add_test(tc, bad_input_gets_iam_errors);
 	tcase_add_test(tc, lists_paginate_with_markers);
 	tcase_add_test(tc, state_survives_a_restart);

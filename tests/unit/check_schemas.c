@@ -39,6 +39,9 @@ struct ctx {
 	struct fg_buf *errs;
 };
 
+/* The optional member naming the properties AWS does not report back. */
+#define WRITE_ONLY "x-fugue-write-only"
+
 /* JSON kinds a member may have. */
 enum kind { K_ANY, K_STRING, K_INT, K_NUMBER, K_BOOL, K_FALSE, K_ARRAY, K_OBJECT };
 
@@ -549,7 +552,8 @@ check_schema(const struct registry *reg, const struct schema *s, struct fg_buf *
 		            strcmp(fg_json_key(doc, i), top_members[j].key) != 0;
 		     j++)
 			;
-		if (j == FG_ARRAY_LEN(top_members))
+		if (j == FG_ARRAY_LEN(top_members) &&
+		    strcmp(fg_json_key(doc, i), WRITE_ONLY) != 0)
 			complain(&c, fg_json_key(doc, i), "not a member of a resource schema");
 	}
 	for (size_t i = 0; i < FG_ARRAY_LEN(top_members); i++)
@@ -576,6 +580,12 @@ check_schema(const struct registry *reg, const struct schema *s, struct fg_buf *
 	check_names(&c, "required", fg_json_get(doc, "required"), props);
 	check_names(&c, "x-fugue-replace-on-change", fg_json_get(doc, "x-fugue-replace-on-change"),
 	            props);
+	if (fg_json_get(doc, WRITE_ONLY) != NULL) {
+		if (!is_kind(fg_json_get(doc, WRITE_ONLY), K_ARRAY))
+			complain(&c, WRITE_ONLY, "must be a list of property names");
+		else
+			check_names(&c, WRITE_ONLY, fg_json_get(doc, WRITE_ONLY), props);
+	}
 	check_read_only(&c, doc, props);
 	check_conventions(&c, doc, props);
 }

@@ -506,6 +506,53 @@ START_TEST(presign_token_and_payload)
 }
 END_TEST
 
+/* Reads what a tmpfile holds. */
+static char *
+stream_text(FILE *f)
+{
+	long n;
+	char *text;
+
+	fflush(f);
+	n = ftell(f);
+	ck_assert_int_ge(n, 0);
+	text = fg_malloc((size_t)n + 1);
+	rewind(f);
+	ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+	text[n] = '\0';
+	return text;
+}
+
+START_TEST(debug_log_redacts_the_session_token)
+{
+	struct fixture f;
+	FILE *out = tmpfile();
+	char *err = NULL, *text;
+
+	ck_assert_ptr_nonnull(out);
+	log_set_stream(out);
+	log_set_debug("sigv4");
+	fixture_init(&f, "");
+	f.creds.session_token = fg_strdup("SECRET/TOKEN+1=");
+	fixture_sign(&f);
+	f.params.expires = 300;
+	f.req.query = "a=1";
+	fg_sigv4_debug_free(&f.dbg);
+	ck_assert_msg(fg_sigv4_presign(&f.creds, &f.params, &f.req, &f.dbg, &err) == 0, "%s", err);
+	log_set_debug(NULL);
+	log_set_stream(stderr);
+	text = stream_text(out);
+	fclose(out);
+	/* The header line and the presigned query's parameter are both shown, redacted. */
+	ck_assert_ptr_nonnull(strstr(text, "x-amz-security-token:<redacted>"));
+	ck_assert_ptr_nonnull(strstr(text, "X-Amz-Security-Token=<redacted>&X-Amz-SignedHeaders="));
+	ck_assert_ptr_null(strstr(text, "SECRET"));
+	ck_assert_ptr_nonnull(strstr(text, "x-custom:a b"));
+	free(text);
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(canonical_query_rules)
 {
 	struct fixture f;
@@ -1023,6 +1070,7 @@ sigv4_suite(void)
 	tcase_add_test(tc, s3_payload_modes);
 	tcase_add_test(tc, session_token_header);
 	tcase_add_test(tc, presign_token_and_payload);
+	tcase_add_test(tc, debug_log_redacts_the_session_token);
 	tcase_add_test(tc, canonical_query_rules);
 	tcase_add_test(tc, path_normalisation);
 	tcase_add_test(tc, sign_rejects_what_it_cannot_sign);
