@@ -7,16 +7,21 @@
  *   is adopted, else the next token of a deterministic sequence is tried. The operation then
  *   waits, without blocking (op_after), until the instance leaves pending;
  * read = DescribeInstances by instance-id; a shutting-down or terminated instance is gone;
- * update = ModifyInstanceAttribute for the security groups, termination protection, shutdown
- *   behavior, and (EC2 refuses them unless the instance is stopped) InstanceType and
- *   EbsOptimized; MonitorInstances / UnmonitorInstances; CreateTags / DeleteTags. ImageId,
- *   SubnetId, KeyName and BlockDeviceMappings changes are replacements (schema);
+ * update = the write-only attributes (below) read with DescribeInstanceAttribute;
+ *   ModifyInstanceAttribute for the security groups, termination protection and shutdown
+ *   behavior, MonitorInstances / UnmonitorInstances, CreateTags / DeleteTags while the
+ *   instance runs; then, for InstanceType, EbsOptimized and UserData (EC2 refuses them unless
+ *   the instance is stopped): StopInstances, a wait (op_after) until it is stopped,
+ *   ModifyInstanceAttribute, StartInstances and a wait until it runs: the same instance, with
+ *   the same id. ImageId, SubnetId, KeyName and BlockDeviceMappings changes are replacements
+ *   (schema);
  * delete = ModifyInstanceAttribute DisableApiTermination=false, TerminateInstances, then a wait
  *   until the instance is terminated;
  * sweep = the batched DescribeInstances of ec2_op_sweep.
  * DescribeInstances reports neither UserData, DisableApiTermination nor the shutdown behavior
  * (DescribeInstanceAttribute, one call per attribute and instance, would undo the batched
- * sweep): they are set at launch and by update, not observed. */
+ * sweep): they are the schema's x-fugue-write-only, sent at launch and by update, never in
+ * the observed JSON. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +40,26 @@ struct inst {
 	unsigned polls; /* polls left while waiting */
 	char token[48];
 	char state[24]; /* what the last poll saw: "" when the instance is not listed */
+	/* The write-only attributes as EC2 has them (read by an update, never observed). */
+	int attrs_read;
+	int no_terminate;
+	char shutdown[16];
+	char *user_data; /* base64; "" when there is none */
+	/* The changes EC2 makes only while the instance is stopped: run between StopInstances
+	 * (and the wait for stopped) and StartInstances. */
+	struct eplan stopped;
 };
+
+/* Frees a struct inst. */
+static void
+inst_free(void *p)
+{
+	struct inst *in = p;
+
+	free(in->user_data);
+	ec2_plan_clear(&in->stopped);
+	free(in);
+}
 
 /* The chain's struct inst, made on first use. */
 static struct inst *
@@ -45,7 +69,7 @@ inst_of(struct echain *e)
 		e->data = calloc(1, sizeof(struct inst));
 		if (e->data == NULL)
 			abort();
-		e->data_free = free;
+		e->data_free = inst_free;
 	}
 	return e->data;
 }
@@ -413,11 +437,14 @@ wait_more(struct echain *e, const char *what)
 	e->r.h->op_after(e->r.op, POLL_MS, poll_again, e);
 }
 
+static void stop_for_changes(struct echain *);
+
 /* The state while waiting for the instance to leave pending. */
 static void
 running_seen(struct echain *e)
 {
-	const char *st = inst_of(e)->state;
+	struct inst *in = inst_of(e);
+	const char *st = in->state;
 	char msg[160];
 
 	if (strcmp(st, "pending") == 0) {
@@ -429,16 +456,151 @@ running_seen(struct echain *e)
 		e->done(e, FUGUE_E_NOT_FOUND, NULL, msg);
 		return;
 	}
+	if (in->stopped.n > 0) {
+		stop_for_changes(e);
+		return;
+	}
 	ec2_read_op(e);
 }
 
-/* kind->settle: after create and update, wait until the instance runs, then read it. */
+/* kind->settle: after create and update, wait until the instance runs (then make the
+ * changes that need it stopped), then read it. */
 static void
 until_running(struct echain *e)
 {
 	inst_of(e)->polls = MAX_POLLS;
 	e->then = running_seen;
 	poll_state(e);
+}
+
+/* The instance is stopped: the changes kept aside, then StartInstances (unless it was
+ * stopped before the update began: it stays so), then the wait until it runs. */
+static void
+change_stopped(struct echain *e, int start)
+{
+	struct inst *in = inst_of(e);
+
+	ec2_plan_clear(&e->plan);
+	e->plan = in->stopped;
+	memset(&in->stopped, 0, sizeof(in->stopped));
+	if (start) {
+		ec2_plan_add(e, "StartInstances", 0);
+		ec2_plan_param(e, "InstanceId.1", e->id);
+	}
+	ec2_plan_run(e, start ? until_running : ec2_read_op);
+}
+
+/* The state while waiting for the instance to stop. */
+static void
+stopped_seen(struct echain *e)
+{
+	const char *st = inst_of(e)->state;
+	char msg[160];
+
+	if (strcmp(st, "stopping") == 0) {
+		wait_more(e, "stopping");
+		return;
+	}
+	if (strcmp(st, "stopped") != 0) {
+		snprintf(msg, sizeof(msg), "instance %s is %s, not stopped: it was started or "
+		    "terminated meanwhile", e->id, *st ? st : "gone");
+		e->done(e, *st && state_live(st) ? FUGUE_E_RETRYABLE : FUGUE_E_NOT_FOUND, NULL, msg);
+		return;
+	}
+	change_stopped(e, 1);
+}
+
+/* Waits until the instance is stopped. */
+static void
+until_stopped(struct echain *e)
+{
+	inst_of(e)->polls = MAX_POLLS;
+	e->then = stopped_seen;
+	poll_state(e);
+}
+
+/* Changes EC2 makes only while the instance is stopped are due: StopInstances (a running
+ * instance), the wait for stopped, the changes, StartInstances. */
+static void
+stop_for_changes(struct echain *e)
+{
+	const struct eplan *p = &inst_of(e)->stopped;
+	const char *st = inst_of(e)->state;
+	struct pbuf what = { 0 };
+
+	for (size_t i = 0; i < p->n; i++) /* ModifyInstanceAttribute InstanceId Name.Value */
+		pbuf_addf(&what, "%s%.*s", i ? ", " : "", (int)strcspn(p->v[i].kv[2], "."),
+		    p->v[i].kv[2]);
+	e->r.h->op_log(e->r.op, FUGUE_LOG_INFO, "instance %s is %s: changing %s while stopped",
+	    e->id, st, what.s);
+	pbuf_free(&what);
+	if (strcmp(st, "stopped") == 0) {
+		change_stopped(e, 0);
+		return;
+	}
+	if (strcmp(st, "stopping") == 0) {
+		until_stopped(e);
+		return;
+	}
+	ec2_plan_clear(&e->plan);
+	ec2_plan_add(e, "StopInstances", 0);
+	ec2_plan_param(e, "InstanceId.1", e->id);
+	ec2_plan_run(e, until_stopped);
+}
+
+/* --- the write-only attributes (an update's reads) --- */
+
+/* What DescribeInstances does not report: read one by one with DescribeInstanceAttribute
+ * by an update (which compares them with the desired values), kept out of the observed
+ * JSON (the Conductor compares them with the values it last applied). */
+static const char *const write_only[] = {
+	"userData", "disableApiTermination", "instanceInitiatedShutdownBehavior",
+};
+#define NWRITE_ONLY (sizeof(write_only) / sizeof(write_only[0]))
+
+static void next_attr(struct echain *);
+
+/* A DescribeInstanceAttribute answered: keep the value, read the next attribute. */
+static void
+on_attr(struct echain *e, const struct fugue_reply *rep)
+{
+	struct inst *in = inst_of(e);
+	const char *name = write_only[in->attrs_read], *v;
+	char path[64];
+
+	if (e->r.h->r_status(rep) != FUGUE_OK) {
+		ec2_fail(e, rep, "DescribeInstanceAttribute");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/value", name);
+	v = e->r.h->x_text(e->r.h->r_xml(rep), path);
+	if (strcmp(name, "userData") == 0) {
+		free(in->user_data);
+		in->user_data = pdup(v ? v : "");
+	} else if (strcmp(name, "disableApiTermination") == 0)
+		in->no_terminate = ec2_same(v, "true");
+	else
+		snprintf(in->shutdown, sizeof(in->shutdown), "%s", v ? v : "stop");
+	in->attrs_read++;
+	next_attr(e);
+}
+
+/* Reads the next write-only attribute, or ends the read when all are known. */
+static void
+next_attr(struct echain *e)
+{
+	struct inst *in = inst_of(e);
+	struct fugue_call *c;
+
+	if (in->attrs_read == NWRITE_ONLY) {
+		ec2_read_end(e);
+		return;
+	}
+	c = ec2_call(e, "DescribeInstanceAttribute");
+	e->r.h->call_param(c, "InstanceId", e->id);
+	e->r.h->call_param(c, "Attribute", write_only[in->attrs_read]);
+	e->r.h->call_read_only(c);
+	ec2_send(e, c, on_attr);
 }
 
 /* --- update and delete --- */
@@ -469,33 +631,65 @@ plan_modify(struct echain *e, const char *name, const char *value, int flags)
 	ec2_plan_paramf(e, value, "%s.Value", name);
 }
 
-/* kind->plan: the in-place changes. */
+/* Adds the changes EC2 makes only while the instance is stopped to inst->stopped (the
+ * settle makes them: stop, change, start). */
+static void
+plan_stopped(struct echain *e)
+{
+	const struct fugue_host *h = e->r.h;
+	const struct fugue_value *d = ec2_desired(e), *have = e->have;
+	const struct inst *known = e->data;
+	struct inst *in;
+	int want, had;
+
+	if (!ec2_same(h->v_str(d, "InstanceType"), h->v_str(have, "InstanceType")))
+		plan_modify(e, "InstanceType", h->v_str(d, "InstanceType"), 0);
+	if (h->v_bool(d, "EbsOptimized", &want) == 0 &&
+	    h->v_bool(have, "EbsOptimized", &had) == 0 && want != had)
+		plan_modify(e, "EbsOptimized", want ? "true" : "false", 0);
+	if (known != NULL && known->attrs_read == NWRITE_ONLY) {
+		char *data = base64(h->v_str(d, "UserData") ? h->v_str(d, "UserData") : "");
+
+		if (!ec2_same(data, known->user_data))
+			plan_modify(e, "UserData", data, 0);
+		free(data);
+	}
+	if (e->plan.n == 0)
+		return;
+	in = inst_of(e);
+	ec2_plan_clear(&in->stopped);
+	in->stopped = e->plan;
+	memset(&e->plan, 0, sizeof(e->plan));
+}
+
+/* kind->plan: the changes made while the instance runs; those that need it stopped are
+ * kept aside for the settle. */
 static void
 inst_plan(struct echain *e)
 {
 	const struct fugue_host *h = e->r.h;
 	const struct fugue_value *d = ec2_desired(e), *have = e->have;
 	const struct fugue_value *groups = h->v_get(d, "SecurityGroupIds");
+	const struct inst *known;
+	const char *shutdown;
 	int want, had;
 
+	plan_stopped(e);
+	known = e->data;
 	if (groups != NULL && !same_set(h, groups, h->v_get(have, "SecurityGroupIds"))) {
 		ec2_plan_add(e, "ModifyInstanceAttribute", 0);
 		ec2_plan_param(e, "InstanceId", e->id);
 		for (size_t i = 0; i < h->v_len(groups, ""); i++)
 			ec2_plan_paramf(e, h->v_str(h->v_at(groups, i), ""), "GroupId.%zu", i + 1);
 	}
-	if (!ec2_same(h->v_str(d, "InstanceType"), h->v_str(have, "InstanceType")))
-		plan_modify(e, "InstanceType", h->v_str(d, "InstanceType"), 0);
-	if (h->v_bool(d, "EbsOptimized", &want) == 0 &&
-	    h->v_bool(have, "EbsOptimized", &had) == 0 && want != had)
-		plan_modify(e, "EbsOptimized", want ? "true" : "false", 0);
-	/* Not reported by DescribeInstances: set whenever they differ from the default. */
-	if (h->v_bool(d, "DisableApiTermination", &want) == 0 && want)
-		plan_modify(e, "DisableApiTermination", "true", 0);
-	if (h->v_str(d, "InstanceInitiatedShutdownBehavior") != NULL &&
-	    !ec2_same(h->v_str(d, "InstanceInitiatedShutdownBehavior"), "stop"))
-		plan_modify(e, "InstanceInitiatedShutdownBehavior",
-		    h->v_str(d, "InstanceInitiatedShutdownBehavior"), 0);
+	/* Write-only: compared when an update read them (a create sent them at launch). */
+	if (known != NULL && known->attrs_read == NWRITE_ONLY) {
+		if (h->v_bool(d, "DisableApiTermination", &want) == 0 && want != known->no_terminate)
+			plan_modify(e, "DisableApiTermination", want ? "true" : "false", 0);
+		shutdown = h->v_str(d, "InstanceInitiatedShutdownBehavior");
+		if (shutdown != NULL && !ec2_same(shutdown, known->shutdown))
+			plan_modify(e, "InstanceInitiatedShutdownBehavior", shutdown, 0);
+	}
 	if (h->v_bool(d, "Monitoring/Enabled", &want) == 0 &&
 	    h->v_bool(have, "Monitoring/Enabled", &had) == 0 && want != had) {
 		ec2_plan_add(e, want ? "MonitorInstances" : "UnmonitorInstances", 0);
@@ -534,22 +728,24 @@ until_terminated(struct echain *e)
 	poll_state(e);
 }
 
-const struct ekind instance_kind = {
-	.type = "AWS.EC2.Instance",
-	.resource_type = "instance",
-	.describe = "DescribeInstances",
-	.id_filter = "instance-id",
-	.set = "reservationSet/item",
-	.inner = "instancesSet/item",
-	.id_field = "instanceId",
-	.observe = inst_observe,
-	.live = inst_live,
-	.create = inst_create,
-	.plan = inst_plan,
-	.plan_delete = inst_plan_delete,
-	.settle = until_running,
-	.settle_delete = until_terminated,
-};
+/* The description of the type; an update's adds the reads of the write-only attributes. */
+#define INSTANCE_KIND \
+	.type = "AWS.EC2.Instance", \
+	.resource_type = "instance", \
+	.describe = "DescribeInstances", \
+	.id_filter = "instance-id", \
+	.set = "reservationSet/item", \
+	.inner = "instancesSet/item", \
+	.id_field = "instanceId", \
+	.observe = inst_observe, \
+	.live = inst_live, \
+	.create = inst_create, \
+	.plan = inst_plan, \
+	.plan_delete = inst_plan_delete, \
+	.settle = until_running, \
+	.settle_delete = until_terminated
+const struct ekind instance_kind = { INSTANCE_KIND };
+static const struct ekind instance_update_kind = { INSTANCE_KIND, .complete = next_attr };
 
 /* create: RunInstances with a ClientToken from the intent, then wait for running. */
 void
@@ -565,11 +761,13 @@ instance_read(const struct fugue_host *h, struct fugue_op *op)
 	ec2_op_read(h, op, &instance_kind);
 }
 
-/* update: ModifyInstanceAttribute and monitoring for what differs, tags. */
+/* update: the write-only attributes read, ModifyInstanceAttribute and monitoring for what
+ * differs, tags; then StopInstances, ModifyInstanceAttribute and StartInstances for the type,
+ * EBS optimization and user data. */
 void
 instance_update(const struct fugue_host *h, struct fugue_op *op)
 {
-	ec2_op_update(h, op, &instance_kind);
+	ec2_op_update(h, op, &instance_update_kind);
 }
 
 /* delete: TerminateInstances, then wait for terminated. */

@@ -1,18 +1,18 @@
 """torture.py: issue 7's crash torture. One localcloud (state in a directory) and one Conductor
 (enforcement every 10 s) take a process of 40 resources (30 SQS queues, three redriving to a
-dead-letter queue, and 10 S3 buckets) through four phases, each under kill -9 of the
-Conductor at random instants (its mutating calls slowed in localcloud so that kills land while
-calls are in flight; every restart comes up at full speed, then the latencies come back):
-run (15 kills), update (every queue's visibility changed, 5 queues dropped, 5 added: 15
-kills), enforcement (5 queues and 2 buckets deleted behind its back, 3 queues' attributes
-changed: 10 kills during the passes that put them back) and kill (10 kills): 50 kills. During
-the run localcloud itself is also killed with SIGKILL once, during the update and the kill
-stopped with SIGTERM once, and restarted on the same state and port. After each phase (faults removed) the process converges
+dead-letter queue, and 10 S3 buckets) through four phases, each under kill -9 of the Conductor
+at random instants (its mutating calls slowed in localcloud so that kills land while calls are
+in flight; every restart comes up at full speed, then the latencies come back): run (15 kills),
+update (every queue's visibility changed, 5 queues dropped, 5 added: 15 kills), enforcement (5
+queues and 2 buckets deleted behind its back, 3 queues' attributes changed: 10 kills during the
+passes that put them back) and kill (10 kills): 50 kills. During the run localcloud itself is
+also killed with SIGKILL once, during the update and the kill stopped with SIGTERM once, and
+restarted on the same state and port. After each phase (faults removed) the process converges
 within two enforcement intervals and every resource exists exactly once, by name and by its
 fugue:fid and fugue:id tags, as declared, with a ready record; after the kill nothing is left:
 no resource, no resource record, no process record. The process is found after every restart;
-the Conductor never exits on its own and stops with 0 on SIGTERM. CRASH_SEED=N replays the
-kill instants (printed first); --full doubles the kills.
+the Conductor never exits on its own and stops with 0 on SIGTERM. CRASH_SEED=N replays the kill
+instants (printed first); --full doubles the kills.
 
 Usage: torture.py [--full]"""
 import os

@@ -270,6 +270,10 @@ def main():
     # checks that neither the token nor any Fugue secret reaches the log.
     c = Conductor(cloud, PREFIX, log_level="debug", session_token="FQoGZXIvYXdzE" +
                   uuid.uuid4().hex * 4)
+    # A temporary file left where the root secret is written, readable by all: the secret
+    # must not inherit its mode.
+    with open(c.secret_file + ".tmp", "w") as f:
+        os.fchmod(f.fileno(), 0o644)
     try:
         boot(cloud, c, c.start())
         no_ports(c)

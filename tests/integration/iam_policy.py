@@ -13,15 +13,18 @@ import sys
 
 TOP = os.environ.get("TOP_SRCDIR",
                      os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-VERBS = ("Add|Associate|Attach|Authorize|Change|Create|Delete|Describe|Detach|Disassociate|Get|"
-         "List|Modify|Monitor|Publish|Put|Query|Receive|Remove|Replace|Revoke|Run|Scan|Send|Set|"
-         "Tag|Terminate|Unmonitor|Untag|Update")
+VERBS = ("Add|Allocate|Assign|Associate|Attach|Authorize|Cancel|Change|Copy|Create|Delete|"
+         "Describe|Detach|Disable|Disassociate|Enable|Get|List|Modify|Monitor|Publish|Put|Query|"
+         "Reboot|Receive|Release|Remove|Replace|Reset|Revoke|Run|Scan|Send|Set|Start|Stop|Tag|"
+         "Terminate|Unassign|Unmonitor|Untag|Update")
 LITERAL = re.compile(r'"(AmazonSQS\.|DynamoDB_20120810\.)?((?:%s)[A-Za-z]*)"' % VERBS)
 TARGETS = {"AmazonSQS.": "sqs", "DynamoDB_20120810.": "dynamodb"}
 # Literals shaped like actions that are not (attributes, XML elements, error codes, states).
-NOT_ACTIONS = {"Create", "Delete", "DeleteConflict", "GetRolePolicyResult", "Monitoring",
-               "ReceiveMessageWaitTimeSeconds", "Running", "ScanIndexForward", "SetAsDefault",
-               "Tag", "TagKeys", "Tags", "Update", "UpdateExpression"}
+NOT_ACTIONS = {"Create", "Delete", "DeleteConflict", "DisableApiTermination",
+               "EnableDnsHostnames", "EnableDnsSupport", "EnableVgwRoutePropagation", "Enabled",
+               "GetRolePolicyResult", "Monitoring", "ReceiveMessageWaitTimeSeconds", "Running",
+               "ScanIndexForward", "SetAsDefault", "Tag", "TagKeys", "Tags", "Update",
+               "UpdateExpression"}
 # The Conductor's bare action names (query protocol, or a DynamoDB helper's argument).
 CONDUCTOR_SERVICE = {"CreateTopic": "sns", "Publish": "sns", "GetCallerIdentity": None,
                      "GetItem": "dynamodb", "PutItem": "dynamodb", "UpdateItem": "dynamodb",

@@ -7,11 +7,13 @@ the AWS CLI seen by read and sweep and revoked by update, and deleted (Dependenc
 an instance uses the group is retryable); instances launched with a ClientToken from the intent
 (a create retried after a crash whose tags lookup misses gets the same instance, also when the
 parameters changed: IdempotentParameterMismatch), waited for until running, updated in place,
-terminated with the AWS CLI (gone for read and sweep, and created anew), and deleted with a wait
-for terminated; and the engine (plugin-driver's apply, enforce, kill) with a group and an
-instance that uses it: no drift seen right after apply, an extra rule and a terminated instance
-put back by one enforcement, kill in dependency order. Every effect is checked with
-/usr/bin/aws."""
+InstanceType, EbsOptimized and UserData changed by stop, modify, start (the same instance id;
+write-only properties sent, never observed), terminated with the AWS CLI (gone for read and
+sweep, and created anew), and deleted with a wait for terminated; and the engine
+(plugin-driver's apply, enforce, kill) with a group and an instance that uses it: no drift seen
+right after apply, an extra rule and a terminated instance put back by one enforcement, kill in
+dependency order. Every effect is checked with /usr/bin/aws."""
+import base64
 import json
 import os
 import tempfile
@@ -190,10 +192,7 @@ def instances(t, subnet, web, app):
           [web], d["SecurityGroups"])
     check(tags_of(d)["role"] == "api" and tags_of(obs3) == tags_of(d), tags_of(d))
     t.aws("ec2", "terminate-instances", "--instance-ids", iid, ok=False)
-    # InstanceType needs a stopped instance: EC2's refusal is the operation's error
-    st, msg = t.op_error("update", I, "app.vm", iid, dict(want3, InstanceType="t3.large"),
-                         obs3)
-    check(st == "conflict" and "ModifyInstanceAttribute" in msg, "%s %s" % (st, msg))
+    obs3 = restart_in_place(t, iid, want3, obs3)
     # the group an instance uses cannot go: retryable
     st, msg = t.op_error("delete", SG, "net.web", web, {})
     check(st == "retryable" and "DeleteSecurityGroup" in msg, "%s %s" % (st, msg))
@@ -218,6 +217,54 @@ def instances(t, subnet, web, app):
           describe_instance(t, new)["State"])
     t.op("delete", I, "app.vm", new, want3)
     t.op("delete", I, "app.vm", None, want3)
+
+
+def attribute(t, iid, name):
+    """An instance attribute's value as DescribeInstanceAttribute gives it."""
+    out = t.aws("ec2", "describe-instance-attribute", "--instance-id", iid, "--attribute", name)
+    return out[name[0].upper() + name[1:]].get("Value")
+
+
+def restart_in_place(t, iid, want, obs):
+    """InstanceType, EbsOptimized and UserData change by stop, modify, start: the same
+    instance; the write-only properties are sent but never observed; monitoring. Returns the
+    last observed."""
+    launched = describe_instance(t, iid)["LaunchTime"]
+    want2 = dict(want, InstanceType="t3.large", EbsOptimized=True,
+                 UserData="#!/bin/sh\necho hi\n", Monitoring={"Enabled": True},
+                 InstanceInitiatedShutdownBehavior="terminate")
+    start = time.time()
+    same, obs2 = t.op("update", I, "app.vm", iid, want2, obs)
+    # localcloud keeps an instance stopping for 1 s and pending for 1 s: both waited for
+    check(same == iid and time.time() - start >= 1.8, "update did not stop and start")
+    d = describe_instance(t, iid)
+    check(d["State"]["Name"] == "running" and d["InstanceType"] == "t3.large" and
+          d["EbsOptimized"] is True and d["LaunchTime"] != launched, d)
+    check(obs2["InstanceId"] == iid and obs2["InstanceType"] == "t3.large" and
+          obs2["EbsOptimized"] is True and obs2["Monitoring"] == {"Enabled": True}, obs2)
+    check(not set(obs2) & {"UserData", "DisableApiTermination",
+                           "InstanceInitiatedShutdownBehavior"}, "write-only observed: %s" % obs2)
+    check(base64.b64decode(attribute(t, iid, "userData")) == want2["UserData"].encode() and
+          attribute(t, iid, "instanceInitiatedShutdownBehavior") == "terminate" and
+          attribute(t, iid, "disableApiTermination") is True, "write-only attributes")
+    check(t.sweep(I, REGION, iid)[iid] == obs2, "sweep after the restart")
+    # write-only changes that need no stop: protection off, shutdown behavior back, while
+    # the instance runs (no new launch time); nothing to do the second time
+    launched = d["LaunchTime"]
+    want3 = dict(want2, DisableApiTermination=False, InstanceInitiatedShutdownBehavior="stop")
+    _, obs3 = t.op("update", I, "app.vm", iid, want3, obs2)
+    check(attribute(t, iid, "disableApiTermination") is False and
+          attribute(t, iid, "instanceInitiatedShutdownBehavior") == "stop" and
+          describe_instance(t, iid)["LaunchTime"] == launched and obs3 == obs2,
+          "write-only changed in place: %s" % obs3)
+    # back to the small type and protection on, monitoring off
+    _, obs4 = t.op("update", I, "app.vm", iid, dict(want, Monitoring={"Enabled": False}),
+                   obs3)
+    check(obs4["InstanceType"] == want["InstanceType"] and obs4["EbsOptimized"] is False and
+          obs4["Monitoring"] == {"Enabled": False} and
+          attribute(t, iid, "disableApiTermination") is True and
+          attribute(t, iid, "userData") is None, obs4)
+    return obs4
 
 
 def engine(t, vpc, subnet):
