@@ -22,6 +22,20 @@ lc_key_add(struct lc_server *srv, const char *ak, const char *sk, const char *ac
 	k->user_id = fg_strdup(user_id);
 }
 
+/* Frees the access keys. */
+void
+lc_keys_free(struct lc_server *srv)
+{
+	for (size_t i = 0; i < srv->nkeys; i++) {
+		free(srv->keys[i].access_key);
+		free(srv->keys[i].secret_key);
+		free(srv->keys[i].account);
+		free(srv->keys[i].user_arn);
+		free(srv->keys[i].user_id);
+	}
+	free(srv->keys);
+}
+
 /* Says whether s is twelve digits. */
 static int
 is_account(const char *s)

@@ -351,6 +351,9 @@ void ec2_instances_purge(struct ec2_state *, int64_t now);
 size_t ec2_instances_in(const struct ec2_state *, const char *vpc, const char *subnet);
 /* Writes <elem><code/><name/></elem> for a state. */
 void ec2_istate_write(struct fg_buf *, const char *elem, enum ec2_istate);
+/* Writes an instance's currentState (now) and previousState (prev). */
+void ec2_istate_changed(struct fg_buf *, const struct ec2_instance *, enum ec2_istate prev,
+    int64_t now);
 /* The monitoring state of an instance now: disabled | disabling | enabled | pending. */
 const char *ec2_monitoring_state(const struct ec2_instance *, int64_t now);
 
@@ -358,6 +361,9 @@ const char *ec2_monitoring_state(const struct ec2_instance *, int64_t now);
 enum lc_result ec2_run_instances(struct lc_request *, struct ec2_state *, fg_json);
 enum lc_result ec2_describe_instances(struct lc_request *, struct ec2_state *, fg_json);
 enum lc_result ec2_terminate_instances(struct lc_request *, struct ec2_state *, fg_json);
+/* The caller's instances named by InstanceIds (caller frees); NULL after replying. */
+struct ec2_res **ec2_instances_named(struct lc_request *, struct ec2_state *, fg_json in,
+    size_t *n);
 /* Checks an instance type's form ("t3.micro"); -1 after replying. */
 int ec2_type_check(struct lc_request *, const char *type);
 /* Checks user data (base64, at most 16 KiB decoded; NULL is none); -1 after replying. */

@@ -103,6 +103,15 @@ ec2_istate_write(struct fg_buf *b, const char *elem, enum ec2_istate s)
 	    states[s].name, elem);
 }
 
+/* Writes an instance's currentState (now) and previousState (prev). */
+void
+ec2_istate_changed(struct fg_buf *b, const struct ec2_instance *inst, enum ec2_istate prev,
+    int64_t now)
+{
+	ec2_istate_write(b, "currentState", ec2_instance_state(inst, now));
+	ec2_istate_write(b, "previousState", prev);
+}
+
 /* The private DNS name of an address in a region ("ip-10-0-1-4.ec2.internal"). */
 static char *
 private_dns(const char *region, uint32_t ip)
@@ -373,25 +382,37 @@ ec2_describe_instances(struct lc_request *req, struct ec2_state *st, fg_json in)
 	return ec2_end(req);
 }
 
-/* TerminateInstances: shutting-down now, terminated EC2_STOP_MS later. */
-enum lc_result
-ec2_terminate_instances(struct lc_request *req, struct ec2_state *st, fg_json in)
+/* The caller's instances named by InstanceIds (caller frees); NULL after replying. */
+struct ec2_res **
+ec2_instances_named(struct lc_request *req, struct ec2_state *st, fg_json in, size_t *n)
 {
 	static const struct ec2_query ids_only = {
 		EC2_INSTANCE, "InstanceIds", NULL, "", NULL, 1000, 0,
 	};
-	int64_t now = fg_wall_ms();
 	struct ec2_res **v;
-	struct fg_buf *b;
 	char *next;
-	size_t n;
 
 	if (fg_json_len(fg_json_get(in, "InstanceIds")) == 0) {
 		ec2_error(req, "MissingParameter", "The request must contain the parameter "
 		    "InstanceId");
-		return LC_DONE;
+		return NULL;
 	}
-	if (ec2_select(req, st, in, &ids_only, &v, &n, &next) != 0)
+	if (ec2_select(req, st, in, &ids_only, &v, n, &next) != 0)
+		return NULL;
+	free(next);
+	return v;
+}
+
+/* TerminateInstances: shutting-down now, terminated EC2_STOP_MS later. */
+enum lc_result
+ec2_terminate_instances(struct lc_request *req, struct ec2_state *st, fg_json in)
+{
+	int64_t now = fg_wall_ms();
+	struct ec2_res **v;
+	struct fg_buf *b;
+	size_t n;
+
+	if ((v = ec2_instances_named(req, st, in, &n)) == NULL)
 		return LC_DONE;
 	for (size_t i = 0; i < n; i++)
 		if (INST(v[i])->no_terminate) {
@@ -411,8 +432,7 @@ ec2_terminate_instances(struct lc_request *req, struct ec2_state *st, fg_json in
 			inst->terminate_ms = now;
 		fg_buf_addstr(b, "<item>");
 		fg_xml_elem(b, "instanceId", inst->r.id);
-		ec2_istate_write(b, "currentState", ec2_instance_state(inst, now));
-		ec2_istate_write(b, "previousState", prev);
+		ec2_istate_changed(b, inst, prev, now);
 		fg_buf_addstr(b, "</item>");
 	}
 	fg_buf_addstr(b, "</instancesSet>");

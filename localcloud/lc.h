@@ -348,6 +348,8 @@ int lc_config_load(struct lc_server *, const char *path, char **err);
 /* Adds an access key. */
 void lc_key_add(struct lc_server *, const char *ak, const char *sk, const char *account,
     const char *user_arn, const char *user_id);
+/* Frees the access keys. */
+void lc_keys_free(struct lc_server *);
 
 /* yaml.c: converts a YAML document to JSON text (caller frees); NULL and *err on bad YAML. */
 char *lc_yaml_to_json(const char *text, size_t len, char **err);

@@ -46,14 +46,7 @@ lc_server_free(struct lc_server *srv)
 		if (lc_services[i]->destroy)
 			lc_services[i]->destroy(srv->states[i]);
 	lc_http_free(srv->http);
-	for (size_t i = 0; i < srv->nkeys; i++) {
-		free(srv->keys[i].access_key);
-		free(srv->keys[i].secret_key);
-		free(srv->keys[i].account);
-		free(srv->keys[i].user_arn);
-		free(srv->keys[i].user_id);
-	}
-	free(srv->keys);
+	lc_keys_free(srv);
 	lc_faults_free(srv);
 	lc_counters_free(srv);
 	free(srv->states);

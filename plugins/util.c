@@ -15,6 +15,7 @@ preq_init(struct preq *r, const struct fugue_host *h, struct fugue_op *op,
 	r->op = op;
 	r->sw = sw;
 	r->next = NULL;
+	r->plan = NULL;
 }
 
 /* A new call of the chain's operation or sweep. */
@@ -22,6 +23,16 @@ struct fugue_call *
 preq_call(struct preq *r, const char *service, enum fugue_proto proto, const char *target)
 {
 	return r->h->call_new(r->op, r->sw, service, proto, target);
+}
+
+/* A new call of the API's action, with its Version. */
+struct fugue_call *
+preq_action(struct preq *r, const struct papi *api, const char *action)
+{
+	struct fugue_call *c = preq_call(r, api->service, api->proto, action);
+
+	r->h->call_param(c, "Version", api->version);
+	return c;
 }
 
 /* The host's callback for an operation's call. */
@@ -57,6 +68,26 @@ preq_send(struct preq *r, struct fugue_call *c,
 		r->h->call_send(c, op_reply, r);
 	else
 		r->h->call_send_sweep(c, sweep_reply, r);
+}
+
+/* Records the operation's new physical id. */
+void
+preq_set_physical(struct preq *r, char **id, const char *physical)
+{
+	char *copy = pdup(physical);
+
+	free(*id);
+	*id = copy;
+	r->h->op_set_physical_id(r->op, copy);
+}
+
+/* Ends a delete: a missing resource is deleted already. */
+void
+preq_delete_end(struct preq *r, enum fugue_status st, const char *msg)
+{
+	if (st == FUGUE_E_NOT_FOUND)
+		st = FUGUE_OK;
+	r->h->op_done(r->op, st, NULL, st == FUGUE_OK ? NULL : msg);
 }
 
 /* Makes room for n more bytes. */
@@ -250,4 +281,97 @@ ptally_clear(struct ptally *t)
 {
 	free(t->error);
 	t->error = NULL;
+}
+
+/* Adds a step. */
+void
+pplan_add(struct pplan *p, const char *action, int flags)
+{
+	p->v = realloc(p->v, (p->n + 1) * sizeof(*p->v));
+	if (p->v == NULL)
+		abort();
+	memset(&p->v[p->n], 0, sizeof(p->v[p->n]));
+	p->v[p->n].action = pdup(action);
+	p->v[p->n].flags = flags;
+	p->n++;
+}
+
+/* Adds a parameter to the last step. */
+void
+pplan_param(struct pplan *p, const char *key, const char *value)
+{
+	struct pplan_step *s = &p->v[p->n - 1];
+
+	s->kv = realloc(s->kv, (s->nkv + 2) * sizeof(char *));
+	if (s->kv == NULL)
+		abort();
+	s->kv[s->nkv++] = pdup(key);
+	s->kv[s->nkv++] = pdup(value ? value : "");
+}
+
+/* A step answered: done (success, or "not found" where that is fine), or fail decides. */
+static void
+pplan_answered(struct preq *r, const struct fugue_reply *rep)
+{
+	struct pplan *p = r->plan;
+	const struct pplan_step *s = &p->v[p->next];
+	enum fugue_status st = r->h->r_status(rep);
+
+	if (st == FUGUE_OK || (st == FUGUE_E_NOT_FOUND && (s->flags & PPLAN_GONE_OK))) {
+		p->next++;
+		pplan_next(r);
+		return;
+	}
+	p->fail(r, s, rep);
+}
+
+/* Sends the step in flight, or goes on. */
+void
+pplan_next(struct preq *r)
+{
+	struct pplan *p = r->plan;
+	void (*then)(struct preq *) = p->then;
+	const struct pplan_step *s;
+	struct fugue_call *c;
+
+	if (p->next == p->n) {
+		pplan_clear(p);
+		then(r);
+		return;
+	}
+	s = &p->v[p->next];
+	r->h->op_log(r->op, FUGUE_LOG_DEBUG, "%s %s", s->action, p->id);
+	c = preq_action(r, p->api, s->action);
+	for (size_t i = 0; i + 1 < s->nkv; i += 2)
+		r->h->call_param(c, s->kv[i], s->kv[i + 1]);
+	preq_send(r, c, pplan_answered);
+}
+
+/* Runs the plan, then then. */
+void
+pplan_run(struct preq *r, struct pplan *p, const struct papi *api, const char *id,
+    void (*then)(struct preq *),
+    void (*fail)(struct preq *, const struct pplan_step *, const struct fugue_reply *))
+{
+	p->api = api;
+	p->id = id;
+	p->then = then;
+	p->fail = fail;
+	p->next = 0;
+	r->plan = p;
+	pplan_next(r);
+}
+
+/* Frees the steps. */
+void
+pplan_clear(struct pplan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		for (size_t j = 0; j < p->v[i].nkv; j++)
+			free(p->v[i].kv[j]);
+		free(p->v[i].kv);
+		free(p->v[i].action);
+	}
+	free(p->v);
+	memset(p, 0, sizeof(*p));
 }

@@ -22,9 +22,12 @@
 
 /* --- chains --- */
 
-/* free_fn of an operation's chain. */
-static void
-echain_free(void *p)
+/* EC2's query API. */
+static const struct papi ec2_api = { "ec2", FUGUE_PROTO_EC2, EC2_VERSION };
+
+/* free_fn of a chain. */
+void
+ec2_chain_free(void *p)
 {
 	struct echain *e = p;
 
@@ -33,7 +36,7 @@ echain_free(void *p)
 	if (e->data_free != NULL)
 		e->data_free(e->data);
 	free(e->id);
-	ec2_plan_clear(&e->plan);
+	pplan_clear(&e->plan);
 	free(e);
 }
 
@@ -58,7 +61,7 @@ echain_op(const struct fugue_host *h, struct fugue_op *op, const struct ekind *k
 	e->want = h->op_desired(op);
 	e->done = op_chain_done;
 	e->dep_tries = DEP_TRIES;
-	h->op_set_data(op, e, echain_free);
+	h->op_set_data(op, e, ec2_chain_free);
 	return e;
 }
 
@@ -66,10 +69,7 @@ echain_op(const struct fugue_host *h, struct fugue_op *op, const struct ekind *k
 struct fugue_call *
 ec2_call(struct echain *e, const char *action)
 {
-	struct fugue_call *c = preq_call(&e->r, "ec2", FUGUE_PROTO_EC2, action);
-
-	e->r.h->call_param(c, "Version", EC2_VERSION);
-	return c;
+	return preq_action(&e->r, &ec2_api, action);
 }
 
 /* Hands a reply to the chain's handler. */
@@ -249,28 +249,14 @@ ec2_same(const char *a, const char *b)
 void
 ec2_plan_add(struct echain *e, const char *action, int flags)
 {
-	struct eplan *p = &e->plan;
-
-	p->v = realloc(p->v, (p->n + 1) * sizeof(*p->v));
-	if (p->v == NULL)
-		abort();
-	memset(&p->v[p->n], 0, sizeof(p->v[p->n]));
-	p->v[p->n].action = pdup(action);
-	p->v[p->n].flags = flags;
-	p->n++;
+	pplan_add(&e->plan, action, flags);
 }
 
 /* Adds a parameter to the last step. */
 void
 ec2_plan_param(struct echain *e, const char *key, const char *value)
 {
-	struct estep *s = &e->plan.v[e->plan.n - 1];
-
-	s->kv = realloc(s->kv, (s->nkv + 2) * sizeof(char *));
-	if (s->kv == NULL)
-		abort();
-	s->kv[s->nkv++] = pdup(key);
-	s->kv[s->nkv++] = pdup(value ? value : "");
+	pplan_param(&e->plan, key, value);
 }
 
 /* Adds a parameter with a formatted key to the last step. */
@@ -284,20 +270,6 @@ ec2_plan_paramf(struct echain *e, const char *value, const char *keyfmt, ...)
 	vsnprintf(key, sizeof(key), keyfmt, ap);
 	va_end(ap);
 	ec2_plan_param(e, key, value);
-}
-
-/* Frees the steps. */
-void
-ec2_plan_clear(struct eplan *p)
-{
-	for (size_t i = 0; i < p->n; i++) {
-		for (size_t j = 0; j < p->v[i].nkv; j++)
-			free(p->v[i].kv[j]);
-		free(p->v[i].kv);
-		free(p->v[i].action);
-	}
-	free(p->v);
-	memset(p, 0, sizeof(*p));
 }
 
 /* DeleteTags and CreateTags steps. */
@@ -335,31 +307,25 @@ ec2_plan_tags(struct echain *e, const struct fugue_value *want, const struct fug
 	}
 }
 
-static void plan_next(struct echain *);
-
 /* op_after's callback: send the step again. */
 static void
 step_again(const struct fugue_host *h, struct fugue_op *op, void *arg)
 {
+	struct echain *e = arg;
+
 	(void)h;
 	(void)op;
-	plan_next(arg);
+	pplan_next(&e->r);
 }
 
-/* A step answered. */
+/* A step failed: a DependencyViolation is waited out (when the step allows) or retryable. */
 static void
-on_step(struct echain *e, const struct fugue_reply *rep)
+step_failed(struct preq *r, const struct pplan_step *s, const struct fugue_reply *rep)
 {
+	struct echain *e = (struct echain *)r;
 	const struct fugue_host *h = e->r.h;
-	const struct estep *s = &e->plan.v[e->plan.next];
-	enum fugue_status st = h->r_status(rep);
 	char *msg;
 
-	if (st == FUGUE_OK || (st == FUGUE_E_NOT_FOUND && (s->flags & EC2_GONE_OK))) {
-		e->plan.next++;
-		plan_next(e);
-		return;
-	}
 	if (ec2_same(h->r_code(rep), "DependencyViolation")) {
 		if ((s->flags & EC2_DEP_WAIT) && e->dep_tries > 0) {
 			e->dep_tries--;
@@ -376,24 +342,13 @@ on_step(struct echain *e, const struct fugue_reply *rep)
 	ec2_fail(e, rep, s->action);
 }
 
-/* Sends the next step, or goes on. */
+/* The plan ran: on to the chain's then. */
 static void
-plan_next(struct echain *e)
+plan_ran(struct preq *r)
 {
-	const struct estep *s;
-	struct fugue_call *c;
+	struct echain *e = (struct echain *)r;
 
-	if (e->plan.next == e->plan.n) {
-		ec2_plan_clear(&e->plan);
-		e->then(e);
-		return;
-	}
-	s = &e->plan.v[e->plan.next];
-	e->r.h->op_log(e->r.op, FUGUE_LOG_DEBUG, "%s %s", s->action, e->id);
-	c = ec2_call(e, s->action);
-	for (size_t i = 0; i + 1 < s->nkv; i += 2)
-		e->r.h->call_param(c, s->kv[i], s->kv[i + 1]);
-	ec2_send(e, c, on_step);
+	e->then(e);
 }
 
 /* Runs the plan, then then. */
@@ -401,8 +356,7 @@ void
 ec2_plan_run(struct echain *e, void (*then)(struct echain *))
 {
 	e->then = then;
-	e->plan.next = 0;
-	plan_next(e);
+	pplan_run(&e->r, &e->plan, &ec2_api, e->id, plan_ran, step_failed);
 }
 
 /* --- reads --- */
@@ -554,7 +508,7 @@ converge_have(struct echain *e, enum fugue_status st, const char *observed, cons
 		return;
 	}
 	e->have = h->v_parse(observed, strlen(observed));
-	ec2_plan_clear(&e->plan);
+	pplan_clear(&e->plan);
 	if (e->k->plan != NULL)
 		e->k->plan(e);
 	ec2_plan_tags(e, h->v_get(want, "Tags"), h->v_get(e->have, "Tags"));
@@ -580,11 +534,7 @@ converge(struct echain *e)
 void
 ec2_created(struct echain *e, const char *id)
 {
-	char *copy = pdup(id);
-
-	free(e->id);
-	e->id = copy;
-	e->r.h->op_set_physical_id(e->r.op, copy);
+	preq_set_physical(&e->r, &e->id, id);
 	e->tries = FRESH_TRIES;
 	converge(e);
 }
@@ -682,9 +632,7 @@ static void
 delete_end(struct echain *e, enum fugue_status st, const char *observed, const char *msg)
 {
 	(void)observed;
-	if (st == FUGUE_E_NOT_FOUND)
-		st = FUGUE_OK;
-	e->r.h->op_done(e->r.op, st, NULL, st == FUGUE_OK ? NULL : msg);
+	preq_delete_end(&e->r, st, msg);
 }
 
 /* The delete's plan ran. */
@@ -710,7 +658,7 @@ delete_have(struct echain *e, enum fugue_status st, const char *observed, const 
 	}
 	e->done = delete_end;
 	e->have = h->v_parse(observed, strlen(observed));
-	ec2_plan_clear(&e->plan);
+	pplan_clear(&e->plan);
 	e->k->plan_delete(e);
 	ec2_plan_run(e, deleted);
 }

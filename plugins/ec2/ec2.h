@@ -44,24 +44,10 @@
 struct echain;
 struct esweep;
 
-/* Flags of a plan step. */
-#define EC2_GONE_OK 1 /* a NotFound answer means the step is done already (detach, delete) */
+/* Flags of a plan step (struct pplan_step, util.h): a NotFound answer means the step is done
+ * already (detach, delete). */
+#define EC2_GONE_OK PPLAN_GONE_OK
 #define EC2_DEP_WAIT 2 /* DependencyViolation: wait and try again (children still going) */
-
-/* One call of a plan: Action and its parameters. */
-struct estep {
-	char *action;
-	char **kv; /* key, value, key, value, ... */
-	size_t nkv;
-	int flags;
-};
-
-/* The calls of an update or a delete, run in order. */
-struct eplan {
-	struct estep *v;
-	size_t n;
-	size_t next;
-};
 
 /* How the machinery handles one type. */
 struct ekind {
@@ -107,7 +93,7 @@ struct echain {
 	char *id;                       /* the physical id, or NULL */
 	struct fugue_json *w;           /* the observed resource being written */
 	const struct fugue_value *have; /* the resource as read before a plan */
-	struct eplan plan;
+	struct pplan plan;
 	unsigned tries;     /* rereads left of a just-created resource EC2 does not show yet */
 	unsigned dep_tries; /* waits left for a DependencyViolation */
 	/* Ends the chain (an error, or what a read observed). */
@@ -167,9 +153,8 @@ void ec2_plan_paramf(struct echain *, const char *value, const char *keyfmt, ...
 /* DeleteTags and CreateTags steps that turn the have tags into the want tags. */
 void ec2_plan_tags(struct echain *, const struct fugue_value *want,
     const struct fugue_value *have);
-/* Runs the plan, then then; a failure ends the chain. */
+/* Runs the plan, then then; a failure ends the chain (pplan_clear frees a plan). */
 void ec2_plan_run(struct echain *, void (*then)(struct echain *));
-void ec2_plan_clear(struct eplan *);
 
 /* --- reads and operations (chain.c) --- */
 /* Describes e->id (kind->id_filter) and observes it; e->done gets the observed JSON, or
@@ -190,6 +175,9 @@ void ec2_op_create(const struct fugue_host *, struct fugue_op *, const struct ek
 void ec2_op_read(const struct fugue_host *, struct fugue_op *, const struct ekind *);
 void ec2_op_update(const struct fugue_host *, struct fugue_op *, const struct ekind *);
 void ec2_op_delete(const struct fugue_host *, struct fugue_op *, const struct ekind *);
+
+/* free_fn of a chain (its contents and itself). */
+void ec2_chain_free(void *);
 
 /* --- the batched sweep (sweep.c) --- */
 /* One paginated (MaxResults 1000 or kind->max_results, NextToken) Describe filtered on

@@ -47,7 +47,7 @@ struct inst {
 	char *user_data; /* base64; "" when there is none */
 	/* The changes EC2 makes only while the instance is stopped: run between StopInstances
 	 * (and the wait for stopped) and StartInstances. */
-	struct eplan stopped;
+	struct pplan stopped;
 };
 
 /* Frees a struct inst. */
@@ -57,7 +57,7 @@ inst_free(void *p)
 	struct inst *in = p;
 
 	free(in->user_data);
-	ec2_plan_clear(&in->stopped);
+	pplan_clear(&in->stopped);
 	free(in);
 }
 
@@ -480,7 +480,7 @@ change_stopped(struct echain *e, int start)
 {
 	struct inst *in = inst_of(e);
 
-	ec2_plan_clear(&e->plan);
+	pplan_clear(&e->plan);
 	e->plan = in->stopped;
 	memset(&in->stopped, 0, sizeof(in->stopped));
 	if (start) {
@@ -524,7 +524,7 @@ until_stopped(struct echain *e)
 static void
 stop_for_changes(struct echain *e)
 {
-	const struct eplan *p = &inst_of(e)->stopped;
+	const struct pplan *p = &inst_of(e)->stopped;
 	const char *st = inst_of(e)->state;
 	struct pbuf what = { 0 };
 
@@ -542,7 +542,7 @@ stop_for_changes(struct echain *e)
 		until_stopped(e);
 		return;
 	}
-	ec2_plan_clear(&e->plan);
+	pplan_clear(&e->plan);
 	ec2_plan_add(e, "StopInstances", 0);
 	ec2_plan_param(e, "InstanceId.1", e->id);
 	ec2_plan_run(e, until_stopped);
@@ -657,7 +657,7 @@ plan_stopped(struct echain *e)
 	if (e->plan.n == 0)
 		return;
 	in = inst_of(e);
-	ec2_plan_clear(&in->stopped);
+	pplan_clear(&in->stopped);
 	in->stopped = e->plan;
 	memset(&e->plan, 0, sizeof(e->plan));
 }

@@ -29,9 +29,8 @@ struct esweep {
 	size_t batch;        /* ids in the id pass's current call */
 	char *token;         /* NextToken of the current describe */
 	struct echain **readers; /* complete hooks in progress */
-	size_t nreaders, pending;
-	char *error;
-	enum fugue_status error_st;
+	size_t nreaders;
+	struct ptally tally;
 };
 
 /* free_fn of the sweep. */
@@ -40,22 +39,13 @@ esweep_free(void *p)
 {
 	struct esweep *s = p;
 
-	for (size_t i = 0; i < s->nreaders; i++) {
-		struct echain *e = s->readers[i];
-
-		if (e->w != NULL)
-			e->r.h->j_free(e->w);
-		if (e->data_free != NULL)
-			e->data_free(e->data);
-		free(e->id);
-		ec2_plan_clear(&e->plan);
-		free(e);
-	}
+	for (size_t i = 0; i < s->nreaders; i++)
+		ec2_chain_free(s->readers[i]);
 	free(s->readers);
 	free(s->m);
 	free(s->ask);
 	free(s->token);
-	free(s->error);
+	ptally_clear(&s->tally);
 	free(s);
 }
 
@@ -81,17 +71,7 @@ managed_find(struct esweep *s, const char *id)
 static void
 reader_done(struct echain *e, enum fugue_status st, const char *observed, const char *msg)
 {
-	struct esweep *s = e->sweep;
-	const struct fugue_host *h = e->r.h;
-
-	if (st == FUGUE_OK)
-		h->sweep_found(e->r.sw, e->id, observed);
-	else if (st != FUGUE_E_NOT_FOUND && s->error == NULL) {
-		s->error = pdup(msg);
-		s->error_st = st;
-	}
-	if (--s->pending == 0)
-		h->sweep_done(e->r.sw, s->error ? s->error_st : FUGUE_OK, s->error);
+	ptally_read(&e->sweep->tally, e->id, st, observed, msg);
 }
 
 /* Observes one listed item of a managed resource. */
@@ -129,15 +109,9 @@ found(struct esweep *s, struct managed *m, const struct fugue_xml *item)
 static void
 listed_all(struct esweep *s)
 {
-	const struct fugue_host *h = s->lister.r.h;
-
-	s->pending = s->nreaders;
-	if (s->nreaders == 0) {
-		h->sweep_done(s->lister.r.sw, FUGUE_OK, NULL);
-		return;
-	}
-	for (size_t i = 0; i < s->nreaders; i++)
-		s->k->complete(s->readers[i]);
+	if (ptally_start(&s->tally, s->lister.r.h, s->lister.r.sw, s->nreaders))
+		for (size_t i = 0; i < s->nreaders; i++)
+			s->k->complete(s->readers[i]);
 }
 
 static void describe_page(struct esweep *);

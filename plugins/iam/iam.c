@@ -17,6 +17,9 @@
 #define FRESH_TRIES 5
 #define FRESH_WAIT_MS 400
 
+/* IAM's query API. */
+static const struct papi iam_api = { "iam", FUGUE_PROTO_QUERY, IAM_VERSION };
+
 /* A sweep: the physical ids listed, then one reader per managed entity among them. */
 struct isweep {
 	struct ient lister;
@@ -37,7 +40,7 @@ ient_clear(struct ient *e)
 	free(e->id);
 	e->id = NULL;
 	plist_clear(&e->names);
-	plan_clear(&e->plan);
+	pplan_clear(&e->plan);
 }
 
 /* free_fn of an operation's chain. */
@@ -75,10 +78,7 @@ ient_op(const struct fugue_host *h, struct fugue_op *op, const struct ikind *k, 
 struct fugue_call *
 iam_call(struct ient *e, const char *action)
 {
-	struct fugue_call *c = preq_call(&e->r, "iam", FUGUE_PROTO_QUERY, action);
-
-	e->r.h->call_param(c, "Version", IAM_VERSION);
-	return c;
+	return preq_action(&e->r, &iam_api, action);
 }
 
 /* Ends the chain with the reply's error. */
@@ -234,42 +234,14 @@ ilist_all(struct ient *e, const char *action, const char *param, const char *val
 void
 plan_add(struct ient *e, const char *action, int gone_ok)
 {
-	struct iplan *p = &e->plan;
-
-	p->v = realloc(p->v, (p->n + 1) * sizeof(*p->v));
-	if (p->v == NULL)
-		abort();
-	memset(&p->v[p->n], 0, sizeof(p->v[p->n]));
-	p->v[p->n].action = pdup(action);
-	p->v[p->n].gone_ok = gone_ok;
-	p->n++;
+	pplan_add(&e->plan, action, gone_ok ? PPLAN_GONE_OK : 0);
 }
 
 /* Adds a parameter to the last step. */
 void
 plan_param(struct ient *e, const char *key, const char *value)
 {
-	struct istep *s = &e->plan.v[e->plan.n - 1];
-
-	s->kv = realloc(s->kv, (s->nkv + 2) * sizeof(char *));
-	if (s->kv == NULL)
-		abort();
-	s->kv[s->nkv++] = pdup(key);
-	s->kv[s->nkv++] = pdup(value ? value : "");
-}
-
-/* Frees the steps. */
-void
-plan_clear(struct iplan *p)
-{
-	for (size_t i = 0; i < p->n; i++) {
-		for (size_t j = 0; j < p->v[i].nkv; j++)
-			free(p->v[i].kv[j]);
-		free(p->v[i].kv);
-		free(p->v[i].action);
-	}
-	free(p->v);
-	memset(p, 0, sizeof(*p));
+	pplan_param(&e->plan, key, value);
 }
 
 /* Untag and tag steps. */
@@ -311,41 +283,20 @@ plan_tags(struct ient *e, const struct fugue_value *want, const struct fugue_val
 	}
 }
 
-static void plan_next(struct ient *);
-
-/* A step answered. */
+/* A step failed: the chain ends with its error. */
 static void
-on_step(struct ient *e, const struct fugue_reply *rep)
+step_failed(struct preq *r, const struct pplan_step *s, const struct fugue_reply *rep)
 {
-	const struct istep *s = &e->plan.v[e->plan.next];
-	enum fugue_status st = e->r.h->r_status(rep);
-
-	if (st != FUGUE_OK && !(st == FUGUE_E_NOT_FOUND && s->gone_ok)) {
-		ient_fail(e, rep, s->action);
-		return;
-	}
-	e->plan.next++;
-	plan_next(e);
+	ient_fail((struct ient *)r, rep, s->action);
 }
 
-/* Sends the next step, or goes on. */
+/* The plan ran: on to the chain's then. */
 static void
-plan_next(struct ient *e)
+plan_ran(struct preq *r)
 {
-	const struct istep *s;
-	struct fugue_call *c;
+	struct ient *e = (struct ient *)r;
 
-	if (e->plan.next == e->plan.n) {
-		plan_clear(&e->plan);
-		e->then(e);
-		return;
-	}
-	s = &e->plan.v[e->plan.next];
-	e->r.h->op_log(e->r.op, FUGUE_LOG_DEBUG, "%s %s", s->action, e->id);
-	c = iam_call(e, s->action);
-	for (size_t i = 0; i + 1 < s->nkv; i += 2)
-		e->r.h->call_param(c, s->kv[i], s->kv[i + 1]);
-	ient_send(e, c, on_step);
+	e->then(e);
 }
 
 /* Runs the plan, then then. */
@@ -353,8 +304,7 @@ void
 plan_run(struct ient *e, void (*then)(struct ient *))
 {
 	e->then = then;
-	e->plan.next = 0;
-	plan_next(e);
+	pplan_run(&e->r, &e->plan, &iam_api, e->id, plan_ran, step_failed);
 }
 
 /* --- operations --- */
@@ -371,7 +321,7 @@ ient_read_op(struct ient *e)
 void
 ient_plan(struct ient *e)
 {
-	plan_clear(&e->plan);
+	pplan_clear(&e->plan);
 	e->k->plan(e);
 	if (e->plan.n == 0) {
 		e->r.h->op_done(e->r.op, FUGUE_OK, e->r.h->j_text(e->w), NULL);
@@ -465,11 +415,7 @@ ient_call_tags(struct ient *e, struct fugue_call *c, const struct fugue_value *t
 void
 ient_created(struct ient *e, const char *id)
 {
-	char *copy = pdup(id);
-
-	free(e->id);
-	e->id = copy;
-	e->r.h->op_set_physical_id(e->r.op, copy);
+	preq_set_physical(&e->r, &e->id, id);
 	e->tries = FRESH_TRIES;
 	ient_converge(e);
 }
@@ -521,9 +467,7 @@ void
 ient_delete_end(struct ient *e, enum fugue_status st, const char *observed, const char *msg)
 {
 	(void)observed;
-	if (st == FUGUE_E_NOT_FOUND)
-		st = FUGUE_OK;
-	e->r.h->op_done(e->r.op, st, NULL, st == FUGUE_OK ? NULL : msg);
+	preq_delete_end(&e->r, st, msg);
 }
 
 /* The delete's plan ran. */

@@ -16,21 +16,6 @@
 struct ient;
 struct isweep;
 
-/* One call of a plan: Action and its parameters. */
-struct istep {
-	char *action;
-	char **kv;      /* key, value, key, value, ... */
-	size_t nkv;
-	int gone_ok;    /* NoSuchEntity means it is already done (detach, remove, delete) */
-};
-
-/* The calls of an update or a delete, run in order. */
-struct iplan {
-	struct istep *v;
-	size_t n;
-	size_t next;
-};
-
 /* How the machinery handles one type. */
 struct ikind {
 	const char *type;         /* "AWS.IAM.Role" */
@@ -58,7 +43,7 @@ struct ient {
 	struct fugue_json *w;    /* the observed entity */
 	struct plist names;      /* what a paged list gathered */
 	size_t at;               /* the next of names to read */
-	struct iplan plan;
+	struct pplan plan;
 	const struct fugue_value *have; /* the entity as read before an update */
 	unsigned tries;          /* reads of a just-created entity that IAM did not show yet */
 	int detached;            /* a delete already detached what stood in its way */
@@ -93,13 +78,13 @@ void ilist_all(struct ient *, const char *action, const char *param, const char 
     const char *item_path, const char *field, void (*then)(struct ient *));
 
 /* iam.c: plans */
+/* Adds a step (gone_ok: NoSuchEntity means it is already done: detach, remove, delete). */
 void plan_add(struct ient *, const char *action, int gone_ok);
 void plan_param(struct ient *, const char *key, const char *value);
 /* Untag and tag calls that turn the have tags into the want tags (aws: tags aside). */
 void plan_tags(struct ient *, const struct fugue_value *want, const struct fugue_value *have);
-/* Runs the plan, then e->then (set by the caller); a failure ends the chain. */
+/* Runs the plan, then then; a failure ends the chain (pplan_clear frees a plan). */
 void plan_run(struct ient *, void (*then)(struct ient *));
-void plan_clear(struct iplan *);
 
 /* iam.c: operations the types share */
 /* Reads the entity and ends the operation with it. */

@@ -360,7 +360,7 @@ on_policy_deleted(struct ient *e, const struct fugue_reply *rep)
 		return;
 	}
 	e->detached = 1;
-	plan_clear(&e->plan);
+	pplan_clear(&e->plan);
 	c = iam_call(e, "ListEntitiesForPolicy");
 	h->call_param(c, "PolicyArn", e->id);
 	h->call_read_only(c);
@@ -381,7 +381,7 @@ delete_policy(struct ient *e)
 static void
 versions_gone_listed(struct ient *e)
 {
-	plan_clear(&e->plan);
+	pplan_clear(&e->plan);
 	for (size_t i = 0; i < e->names.n; i++) {
 		plan_add(e, "DeletePolicyVersion", 1);
 		plan_param(e, "PolicyArn", e->id);

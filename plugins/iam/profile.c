@@ -171,7 +171,7 @@ profile_read_for_delete(struct ient *e, enum fugue_status st, const char *observ
 	}
 	e->done = ient_delete_end;
 	roles = h->v_get(h->v_parse(observed, strlen(observed)), "Roles");
-	plan_clear(&e->plan);
+	pplan_clear(&e->plan);
 	for (size_t i = 0; i < h->v_len(roles, ""); i++)
 		plan_role(e, "RemoveRoleFromInstanceProfile", 1, h->v_str(h->v_at(roles, i), ""));
 	plan_add(e, "DeleteInstanceProfile", 1);

@@ -350,7 +350,7 @@ attached_gone_listed(struct ient *e)
 static void
 role_delete_start(struct ient *e)
 {
-	plan_clear(&e->plan);
+	pplan_clear(&e->plan);
 	ilist_all(e, "ListAttachedRolePolicies", "RoleName", e->id,
 	    "ListAttachedRolePoliciesResult/AttachedPolicies/member", "PolicyArn",
 	    attached_gone_listed);

@@ -396,9 +396,9 @@ cb_run(struct cb *b, const char *alias, const char *key, const char *hash)
 	free(args);
 }
 
-/* Milliseconds since the epoch of "YYYY-MM-DDTHH:MM:SS[.mmm]Z", or 0. */
-static int64_t
-rfc3339_ms(const char *s)
+/* Milliseconds since the epoch of "YYYY-MM-DDTHH:MM:SS[.mmm]Z", or -1. */
+int64_t
+cb_rfc3339_ms(const char *s)
 {
 	struct tm tm;
 	int ms = 0;
@@ -406,7 +406,7 @@ rfc3339_ms(const char *s)
 	memset(&tm, 0, sizeof(tm));
 	if (s == NULL || sscanf(s, "%d-%d-%dT%d:%d:%d.%3d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
 	    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) < 6)
-		return 0;
+		return -1;
 	tm.tm_year -= 1900;
 	tm.tm_mon--;
 	return (int64_t)timegm(&tm) * 1000 + ms;
@@ -426,7 +426,7 @@ cb_status(struct cb *b, const char *prefix, struct cb_status *st)
 		fg_json p = fg_json_at(procs, i), res = fg_json_get(p, "resources");
 		const char *alias = fg_json_str(fg_json_get(p, "alias"));
 		const char *msg = fg_json_str(fg_json_get(p, "last_message"));
-		int64_t t = rfc3339_ms(fg_json_str(fg_json_get(p, "updated")));
+		int64_t t = cb_rfc3339_ms(fg_json_str(fg_json_get(p, "updated")));
 
 		if (alias == NULL || strncmp(alias, prefix, strlen(prefix)) != 0)
 			continue;

@@ -46,6 +46,8 @@ void cb_queues_composition(struct cb *, const char *file, const char *prefix, un
     char **key, char hash[65]);
 /* Runs a process of the composition under alias. */
 void cb_run(struct cb *, const char *alias, const char *key, const char *hash);
+/* Milliseconds since the epoch of "YYYY-MM-DDTHH:MM:SS[.mmm]Z", or -1. */
+int64_t cb_rfc3339_ms(const char *);
 /* What status says of the processes whose alias starts with a prefix. */
 struct cb_status {
 	int64_t n[6];        /* resources: pending, creating, ready, updating, deleting, failed */

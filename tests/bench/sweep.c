@@ -66,22 +66,6 @@ nap(unsigned ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Milliseconds since the epoch of an RFC 3339 time with milliseconds, or -1. */
-static int64_t
-ms_of(const char *s)
-{
-	struct tm tm;
-	int ms = 0;
-
-	memset(&tm, 0, sizeof(tm));
-	if (s == NULL || sscanf(s, "%d-%d-%dT%d:%d:%d.%3d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-	    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) < 6)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon--;
-	return (int64_t)timegm(&tm) * 1000 + ms;
-}
-
 /* The wall time of the latest enforcement pass in the process's history, in ms, or -1. */
 static int64_t
 pass_ms(struct cb *b)
@@ -102,9 +86,9 @@ pass_ms(struct cb *b)
 		if (what == NULL || msg == NULL || strncmp(msg, "enforce", 7) != 0)
 			continue;
 		if (end < 0 && strcmp(what, "job-finished") == 0)
-			end = ms_of(fg_json_str(fg_json_get(r, "time")));
+			end = cb_rfc3339_ms(fg_json_str(fg_json_get(r, "time")));
 		else if (end >= 0 && strcmp(what, "job-started") == 0)
-			start = ms_of(fg_json_str(fg_json_get(r, "time")));
+			start = cb_rfc3339_ms(fg_json_str(fg_json_get(r, "time")));
 	}
 	reply_free(&rep);
 	free(args);

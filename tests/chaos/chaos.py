@@ -38,10 +38,10 @@ BOOKKEEPING = {
 }
 
 
-def retrying(cloud, service):
+def retrying(cloud, service, region=REGION):
     """A boto3 client of the service that retries (standard mode, 10 attempts): the
     scenario's own calls must get through the faults it injects."""
-    return boto3.client(service, endpoint_url=cloud.url, region_name=REGION,
+    return boto3.client(service, endpoint_url=cloud.url, region_name=region,
                         aws_access_key_id=H.ACCESS_KEY, aws_secret_access_key=H.SECRET_KEY,
                         config=Config(retries={"mode": "standard", "max_attempts": 10},
                                       connect_timeout=5, read_timeout=30))
@@ -419,6 +419,90 @@ class Saved:
                       "%s tagged %r (fid %s)" % (name, tags, self.fid))
                 tagged += 1
         return tagged == len(self.by_name)
+
+
+def compile_app():
+    """examples/app.lw compiled by lwc (next to the fugue binary): its resources."""
+    out = os.path.join(tempfile.mkdtemp(prefix="fugue-chaos-app."), "app.json")
+    env = dict(os.environ, LUDWIG_PATH=os.path.join(H.TOP, "lib", "ludwig"),
+               FUGUE_SCHEMA_PATH=os.path.join(H.TOP, "plugins"))
+    lwc = os.path.join(os.path.dirname(H.FUGUE), "bin", "lwc")
+    subprocess.run([lwc, os.path.join(H.TOP, "examples", "app.lw"), "-o", out], env=env,
+                   check=True)
+    with open(out) as f:
+        res = json.load(f)["resources"]
+    shutil.rmtree(os.path.dirname(out), ignore_errors=True)
+    return res
+
+
+class AppInventory:
+    """What localcloud holds of examples/app.lw, found by Fugue's tags in every service the
+    application uses (EC2, IAM, SQS, S3, DynamoDB), read with retrying boto3 clients."""
+
+    def __init__(self, cloud, region):
+        self.cloud, self.region = cloud, region
+
+    def tagged(self, fid):
+        """{fugue:id: [resource ids]} of every live resource tagged fugue:fid = fid."""
+        got = {}
+
+        def add(tags, rid):
+            if tags.get("fugue:fid") == fid:
+                got.setdefault(tags.get("fugue:id"), []).append(rid)
+
+        ec2 = retrying(self.cloud, "ec2", self.region)
+        dead = set()
+        for page in ec2.get_paginator("describe_instances").paginate():
+            for rv in page["Reservations"]:
+                dead.update(i["InstanceId"] for i in rv["Instances"]
+                            if i["State"]["Name"] in ("shutting-down", "terminated"))
+        byres = {}
+        for t in ec2.describe_tags()["Tags"]:
+            byres.setdefault(t["ResourceId"], {})[t["Key"]] = t["Value"]
+        for rid, tags in byres.items():
+            if rid not in dead:
+                add(tags, rid)
+        iam = retrying(self.cloud, "iam")
+        for r in iam.list_roles()["Roles"]:
+            ts = iam.list_role_tags(RoleName=r["RoleName"])["Tags"]
+            add({t["Key"]: t["Value"] for t in ts}, r["Arn"])
+        for p in iam.list_policies(Scope="Local")["Policies"]:
+            ts = iam.list_policy_tags(PolicyArn=p["Arn"])["Tags"]
+            add({t["Key"]: t["Value"] for t in ts}, p["Arn"])
+        for p in iam.list_instance_profiles()["InstanceProfiles"]:
+            ts = iam.list_instance_profile_tags(InstanceProfileName=p["InstanceProfileName"])
+            add({t["Key"]: t["Value"] for t in ts["Tags"]}, p["Arn"])
+        sqs = retrying(self.cloud, "sqs", self.region)
+        for url in sqs.list_queues().get("QueueUrls", []):
+            add(sqs.list_queue_tags(QueueUrl=url).get("Tags", {}), url)
+        s3 = retrying(self.cloud, "s3", self.region)
+        for b in s3.list_buckets()["Buckets"]:
+            try:
+                ts = s3.get_bucket_tagging(Bucket=b["Name"])["TagSet"]
+            except botocore.exceptions.ClientError:
+                continue  # no tags: not Fugue's
+            add({t["Key"]: t["Value"] for t in ts}, b["Name"])
+        ddb = retrying(self.cloud, "dynamodb", self.region)
+        for t in ddb.list_tables()["TableNames"]:
+            arn = ddb.describe_table(TableName=t)["Table"]["TableArn"]
+            ts = ddb.list_tags_of_resource(ResourceArn=arn).get("Tags", [])
+            add({x["Key"]: x["Value"] for x in ts}, arn)
+        return got
+
+    def check_running(self, fid, lids):
+        """Every resource of the application exists once by its tags, nothing else carries
+        the FID; returns how many."""
+        got = self.tagged(fid)
+        check(sorted(got) == sorted(lids), "tagged resources: missing %r, extra %r" %
+              (sorted(set(lids) - set(got)), sorted(set(got) - set(lids))))
+        twice = {k: v for k, v in got.items() if len(v) != 1}
+        check(not twice, "resources more than once: %r" % twice)
+        return len(got)
+
+    def check_gone(self, fid):
+        """Nothing live carries the FID."""
+        got = self.tagged(fid)
+        check(got == {}, "left after kill: %r" % got)
 
 
 def wait_for(what, fn, timeout, every=1.0):

@@ -21,6 +21,12 @@ which also reads every resource again (at most what the run took); the factor 3 
 re-reads of intents left open by failed calls. A retry storm (retries without backoff or past the
 attempt limit, or passes back to back) breaks one bound or the other by far.
 
+app:FAULT runs examples/app.lw (compiled by lwc: a VPC, a subnet, an internet gateway, a route
+table, an instance, an IAM role, instance profile and policy, a table, a queue, a bucket) the same
+way; its resources are found by their fugue:fid and fugue:id tags in every service (live EC2
+instances only), each once, none after the kill. The compact matrix (CI): none, throttle-10,
+error-503, drop, restart, app:throttle-10; --full: every fault, each also with app.lw.
+
 Usage: matrix.py [--full] [SCENARIO...] (default: the compact CI matrix; CHAOS_SEED=N replays
 the random moments of the restarts and spikes)."""
 import os
@@ -32,8 +38,8 @@ import time
 
 import conductor as H
 from conductor import check, now_rfc3339
-from chaos import (Client, Cloud, Inventory, Saved, Watch, composition, engine_stats, keep_log,
-                   resource_calls, retrying, upload, wait_for)
+from chaos import (AppInventory, Client, Cloud, Inventory, Saved, Watch, compile_app, composition,
+                   engine_stats, keep_log, resource_calls, retrying, upload, wait_for)
 
 QUEUES, BUCKETS, TABLES = 200, 80, 20
 INTERVAL = 10  # enforcement, seconds (the Conductor's minimum)
@@ -64,7 +70,7 @@ SCENARIOS = {
     "restart": ([], 0.0, 300),
     "restart-kill9": ([], 0.0, 300),
 }
-COMPACT = ["none", "throttle-10", "error-503", "drop", "restart"]
+COMPACT = ["none", "throttle-10", "error-503", "drop", "restart", "app:throttle-10"]
 
 
 class Disturber(threading.Thread):
@@ -108,9 +114,11 @@ class Disturber(threading.Thread):
 
 
 def scenario(name, rng, baseline):
-    """Runs one scenario; a result row (dict). Raises on a failed assertion."""
-    faults, p, timeout = SCENARIOS[name]
-    prefix = "ch%d%s-" % (os.getpid(), name.replace("-", "")[:6])
+    """Runs one scenario (app:FAULT: examples/app.lw under FAULT); a result row (dict)."""
+    app = name.startswith("app:")
+    fault = name[4:] if app else name
+    faults, p, timeout = SCENARIOS[fault]
+    prefix = "ch%d%s-" % (os.getpid(), fault.replace("-", "")[:6])
     cloud = Cloud()
     c = H.Conductor(cloud, prefix, "--enforcement-interval", str(INTERVAL))
     row = {"name": name}
@@ -119,18 +127,24 @@ def scenario(name, rng, baseline):
         c.start()
         cl = Client(c)
         inv = Inventory(cloud, prefix)
-        want, res = composition(prefix, QUEUES, BUCKETS, TABLES, name)
+        if app:
+            res = compile_app()
+            want = {r["id"]: None for r in res}
+            inv = AppInventory(cloud, [r["properties"]["Region"] for r in res
+                                       if "Region" in r["properties"]][0])
+        else:
+            want, res = composition(prefix, QUEUES, BUCKETS, TABLES, name)
         args = upload(c, retrying(cloud, "s3"), res)
         young = max([r.get("consistency_ms", 0) for r in faults] + [0])
         time.sleep(young / 1000.0 + 0.5)  # the Conductor's queues (and ours) must be older
         cloud.reset_counters()
         cloud.faults(faults)
-        if name == "latency-spikes":
+        if fault == "latency-spikes":
             disturb = Disturber(cloud, "spikes", rng)
             disturb.start()
-        elif name.startswith("restart"):
+        elif fault.startswith("restart"):
             disturb = Disturber(cloud, "restart", rng, 2,
-                                signal.SIGKILL if name == "restart-kill9" else signal.SIGTERM)
+                                signal.SIGKILL if fault == "restart-kill9" else signal.SIGTERM)
             disturb.start()
         saved = Saved(cloud, prefix, want)
         t0, offset = time.time(), len(c.log())
@@ -140,10 +154,15 @@ def scenario(name, rng, baseline):
         watch = Watch(c, cl, fid)
         # Under the fault: every resource comes to exist once, nothing else ever does, the
         # process stays there.
-        wait_for("every resource made under %s" % name,
-                 lambda: saved.done() and watch.status() is not None, timeout, every=2.0)
+        if app:  # names not prefixed: the records tell
+            wait_for("every resource made under %s" % name,
+                     lambda: watch.status()["resources"].get("ready") == len(want), timeout,
+                     every=2.0)
+        else:
+            wait_for("every resource made under %s" % name,
+                     lambda: watch.status() is not None and saved.done(), timeout, every=2.0)
         row["converge_s"] = time.time() - t0
-        if not name.startswith("restart"):
+        if not fault.startswith("restart") and not app:
             row["calls"], row["all_calls"] = resource_calls(cloud.counters())
             row["passes"] = c.log()[offset:].count(": enforce: ")
         if disturb:
@@ -155,15 +174,20 @@ def scenario(name, rng, baseline):
         row["settle_s"] = wait_for("converged after %s" % name,
                                    lambda: watch.converged(len(want), since), 3 * INTERVAL + 30,
                                    every=2.0)
-        row["checked"] = inv.check_running(fid, want, visibility=31)
+        if app:
+            row["checked"] = inv.check_running(fid, want)
+            recs = Inventory(cloud, prefix).records(fid)
+            check(sorted(recs) == sorted(want), "records %r" % sorted(recs))
+        else:
+            row["checked"] = inv.check_running(fid, want, visibility=31)
         cloud.faults(faults)
         t1 = time.time()
         r = cl.call("kill", {"process": fid})
         check(r["ok"] and r["result"]["state"] == "Killing", "kill: %r" % r)
         # (Not restart-kill9: localcloud killed with SIGKILL forgets the changes of its last
         # 0.1 to 5 s, deletes acknowledged to the Conductor among them, which AWS never does.)
-        if name in ("latency-spikes", "restart"):
-            disturb = Disturber(cloud, "restart" if name == "restart" else "spikes", rng, 1)
+        if fault in ("latency-spikes", "restart"):
+            disturb = Disturber(cloud, "restart" if fault == "restart" else "spikes", rng, 1)
             disturb.start()
         wait_for("killed under %s" % name, watch.gone, timeout, every=2.0)
         row["kill_s"] = time.time() - t1
@@ -172,6 +196,8 @@ def scenario(name, rng, baseline):
             disturb = None
         cloud.faults([])
         inv.check_gone(fid)
+        if app:
+            Inventory(cloud, prefix).check_gone(fid)
         calls, retries, throttled = engine_stats(c.log())
         row.update(engine_calls=calls, retries=retries, throttled=throttled)
         check(c.alive(), "the Conductor exited")
@@ -199,7 +225,7 @@ def scenario(name, rng, baseline):
         row["result"] = "FAIL"
         row["error"] = str(e)[:2000]
         print("--- %s failed: %s\n--- Conductor log: %s" %
-              (name, str(e)[:3000], keep_log(c, name)), flush=True)
+              (name, str(e)[:3000], keep_log(c, name.replace(":", "-"))), flush=True)
         return row
     finally:
         if disturb:
@@ -229,10 +255,11 @@ def fmt(row):
 def main(argv):
     full = "--full" in argv
     names = [a for a in argv if not a.startswith("-")]
-    unknown = [n for n in names if n not in SCENARIOS]
+    unknown = [n for n in names if (n[4:] if n.startswith("app:") else n) not in SCENARIOS]
     if unknown:
         raise SystemExit("unknown scenarios %r; known: %s" % (unknown, " ".join(SCENARIOS)))
-    names = names or (list(SCENARIOS) if full else COMPACT)
+    if not names:
+        names = (list(SCENARIOS) + ["app:" + n for n in SCENARIOS]) if full else COMPACT
     if "none" not in names:
         names.insert(0, "none")  # the baseline of the call bounds
     seed = int(os.environ.get("CHAOS_SEED") or random.SystemRandom().randrange(1 << 32))

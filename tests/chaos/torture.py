@@ -49,7 +49,6 @@ class Torture:
         self.c = H.Conductor(self.cloud, self.prefix, "--enforcement-interval", str(INTERVAL))
         self.kills = {}
         self.cloud_kills = {}
-        self.timings = []
         self.fid = None
 
     def start(self):
@@ -61,13 +60,14 @@ class Torture:
 
     def restart(self):
         """Kills the Conductor with SIGKILL (it must still be running) and starts it again
-        at full speed, then slows localcloud again."""
+        at full speed, then slows localcloud again (the same rules)."""
         check(self.c.alive(), "the Conductor exited on its own:\n" + self.c.log()[-5000:])
         self.c.proc.kill()
         self.c.proc.wait()
+        rules = self.cloud.rules
         self.cloud.faults([])
         self.c.start()
-        self.cloud.faults(FAULTS)
+        self.cloud.faults(rules)
 
     def torture(self, phase, n, cloud_sig, check_process=True, life=(0.05, 1.5)):
         """n kills of the Conductor at random instants (each life lasting a random time in
@@ -116,7 +116,6 @@ class Torture:
         took = wait_for("%s: converged" % phase, lambda: watch.converged(len(want), since),
                         3 * INTERVAL + 20, every=1.0)
         n = self.inv.check_running(self.fid, want, visibility=visibility)
-        self.timings.append((phase, took))
         print("%s: %d kills; converged %.1f s after; %d resources each once" %
               (phase, self.kills.get(phase, 0), took, n), flush=True)
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "conductor.h"
+#include "fixed_clock.h"
 
 #define SECRET "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define NOW_MS INT64_C(1795758000000)
@@ -17,32 +18,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const struct verify_ctx ctx = { "000000000000", "t1-fugue-reply-" };
-
-/* The fixed monotonic clock. */
-static uint64_t
-fixed_mono(void *arg)
-{
-	(void)arg;
-	return 1000;
-}
-
-/* The fixed wall clock. */
-static int64_t
-fixed_wall(void *arg)
-{
-	(void)arg;
-	return NOW_MS;
-}
-
-/* Randomness is not used by the checks. */
-static void
-fixed_random(void *arg, void *buf, size_t len)
-{
-	(void)arg;
-	memset(buf, 7, len);
-}
-
-static const struct fg_clock_ops fixed = { fixed_mono, fixed_wall, fixed_random, NULL };
 
 /* A message of body signed with root's secret; caller frees. */
 static char *
@@ -103,7 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	fg_clock_set(&fixed);
+	fixed_clock_set(NOW_MS);
 	if (data[0] & 1) {
 		text = signed_message((const char *)data + 1, size - 1);
 		len = strlen(text);

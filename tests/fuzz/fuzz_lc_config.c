@@ -34,14 +34,7 @@ rules_text(const struct lc_server *srv)
 static void
 bare_free(struct lc_server *srv)
 {
-	for (size_t i = 0; i < srv->nkeys; i++) {
-		free(srv->keys[i].access_key);
-		free(srv->keys[i].secret_key);
-		free(srv->keys[i].account);
-		free(srv->keys[i].user_arn);
-		free(srv->keys[i].user_id);
-	}
-	free(srv->keys);
+	lc_keys_free(srv);
 	lc_faults_free(srv);
 }
 

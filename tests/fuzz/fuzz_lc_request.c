@@ -4,35 +4,14 @@
  * (its state grows as a client's would). */
 #include "config.h"
 
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "lc.h"
-#include "sigv4.h"
+#include "lc_fuzzlib.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct fg_loop *loop;
 static struct lc_server *srv;
-
-/* Replies are only checked for a sane status. */
-static void
-t_send(struct lc_request *req)
-{
-	if (req->reply.status < 200 || req->reply.status > 599)
-		abort();
-}
-
-/* Dropped connections need nothing. */
-static void
-t_drop(struct lc_request *req)
-{
-	(void)req;
-}
-
-static const struct lc_conn_ops ops = { t_send, t_drop, NULL };
 
 static const struct {
 	const char *signing;
@@ -45,14 +24,11 @@ static const struct {
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	struct fg_creds c = { .access_key = LC_DEFAULT_ACCESS_KEY, .secret_key =
-		LC_DEFAULT_SECRET_KEY };
 	struct fg_sigv4_params p = { .region = "us-east-1", .normalize_path = 1,
 		.double_encode_path = 1 };
-	struct fg_sigv4_request sr = { 0 };
 	struct lc_request *req;
 	char *err = NULL, *target = NULL;
-	size_t k, nl = 0;
+	size_t k;
 
 	if (srv == NULL) {
 		struct lc_config cfg = { .bind = "127.0.0.1", .memory = 1 };
@@ -67,33 +43,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	k = data[0] % FG_ARRAY_LEN(kinds);
 	data++;
 	len--;
-	req = lc_request_new(srv, &ops, NULL);
+	req = lc_request_new(srv, &lcf_ops, NULL);
 	req->method = fg_strdup("POST");
 	req->path = fg_strdup("/");
 	req->host = fg_strdup("127.0.0.1:4566");
 	fg_headers_add(&req->headers, "Host", req->host);
 	if (kinds[k].target) {
 		/* The action name is the input's first line. */
-		while (nl < len && nl < 64 && data[nl] != '\n')
-			nl++;
-		target = fg_printf("%s%.*s", kinds[k].target, (int)nl, (const char *)data);
+		char *action = lcf_take_line(&data, &len, 64);
+
+		target = fg_printf("%s%s", kinds[k].target, action);
+		free(action);
 		fg_headers_add(&req->headers, "X-Amz-Target", target);
 		fg_headers_add(&req->headers, "Content-Type", "application/x-amz-json-1.0");
-		if (nl < len)
-			nl++;
-		data += nl;
-		len -= nl;
 	} else
 		fg_headers_add(&req->headers, "Content-Type", "application/x-www-form-urlencoded");
 	fg_buf_add(&req->body, data, len);
 	p.service = kinds[k].signing;
-	p.when = fg_wall_time();
-	sr.method = req->method;
-	sr.path = req->path;
-	sr.headers = &req->headers;
-	sr.body = req->body.data;
-	sr.body_len = req->body.len;
-	if (fg_sigv4_sign(&c, &p, &sr, NULL, &err) != 0)
+	if (lcf_sign(req, &p, &err) != 0)
 		abort();
 	free(target);
 	lc_dispatch(req);

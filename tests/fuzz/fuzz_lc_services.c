@@ -7,13 +7,10 @@
  * (its state grows as a client's would) and is made anew every RENEW runs. */
 #include "config.h"
 
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lc.h"
-#include "sigv4.h"
+#include "lc_fuzzlib.h"
 
 #define RENEW 2000
 #define HOST "127.0.0.1:4566"
@@ -23,40 +20,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static struct fg_loop *loop;
 static struct lc_server *srv;
 static unsigned runs;
-
-/* Replies are only checked for a sane status. */
-static void
-t_send(struct lc_request *req)
-{
-	if (req->reply.status < 200 || req->reply.status > 599)
-		abort();
-}
-
-/* Dropped connections need nothing. */
-static void
-t_drop(struct lc_request *req)
-{
-	(void)req;
-}
-
-static const struct lc_conn_ops ops = { t_send, t_drop, NULL };
-
-/* One line of the input (without its '\n'), at most max bytes; advances past it. */
-static char *
-take_line(const uint8_t **data, size_t *len, size_t max)
-{
-	size_t n = 0;
-	char *line;
-
-	while (n < *len && n < max && (*data)[n] != '\n')
-		n++;
-	line = fg_strndup((const char *)*data, n);
-	if (n < *len)
-		n++;
-	*data += n;
-	*len -= n;
-	return line;
-}
 
 /* S3: the request target, then header lines up to an empty line; 0, or -1 when the query is
  * not a form the glue would pass on. */
@@ -71,7 +34,7 @@ rest_request(struct lc_request *req, const uint8_t **data, size_t *len)
 	req->method = fg_strdup(methods[**data % FG_ARRAY_LEN(methods)]);
 	(*data)++;
 	(*len)--;
-	target = take_line(data, len, 512);
+	target = lcf_take_line(data, len, 512);
 	if ((q = strchr(target, '?')) != NULL)
 		*q++ = '\0';
 	req->path = fg_printf("/%s", target[0] == '/' ? target + 1 : target);
@@ -85,7 +48,7 @@ rest_request(struct lc_request *req, const uint8_t **data, size_t *len)
 	}
 	free(target);
 	for (int i = 0; i < 8 && *len > 0; i++) {
-		char *line = take_line(data, len, 256), *colon = strchr(line, ':');
+		char *line = lcf_take_line(data, len, 256), *colon = strchr(line, ':');
 
 		if (*line == '\0') {
 			free(line);
@@ -119,10 +82,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	static const char *const signing[] = { "dynamodb", "iam", "ec2", "s3" };
-	struct fg_creds c = { .access_key = LC_DEFAULT_ACCESS_KEY, .secret_key =
-		LC_DEFAULT_SECRET_KEY };
 	struct fg_sigv4_params p = { .region = "us-east-1", .payload = FG_PAYLOAD_SIGNED };
-	struct fg_sigv4_request sr = { 0 };
 	struct lc_request *req;
 	char *err = NULL, *target = NULL;
 	size_t k;
@@ -138,7 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	k = data[0] % FG_ARRAY_LEN(signing);
 	data++;
 	len--;
-	req = lc_request_new(srv, &ops, NULL);
+	req = lc_request_new(srv, &lcf_ops, NULL);
 	req->host = fg_strdup(HOST);
 	fg_headers_add(&req->headers, "Host", HOST);
 	p.service = signing[k];
@@ -153,7 +113,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		req->path = fg_strdup("/");
 		p.normalize_path = p.double_encode_path = 1;
 		if (k == 0) {
-			char *action = take_line(&data, &len, 64);
+			char *action = lcf_take_line(&data, &len, 64);
 
 			target = fg_printf("DynamoDB_20120810.%s", action);
 			free(action);
@@ -164,14 +124,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			    "application/x-www-form-urlencoded; charset=utf-8");
 	}
 	fg_buf_add(&req->body, data, len);
-	p.when = fg_wall_time();
-	sr.method = req->method;
-	sr.path = req->path;
-	sr.query = req->query;
-	sr.headers = &req->headers;
-	sr.body = req->body.data;
-	sr.body_len = req->body.len;
-	if (fg_sigv4_sign(&c, &p, &sr, NULL, &err) != 0) {
+	if (lcf_sign(req, &p, &err) != 0) {
 		/* A header the signer refuses (the input's own): not a request a client sends. */
 		free(err);
 		free(target);

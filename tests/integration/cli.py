@@ -4,10 +4,11 @@ compiles examples/queues-and-buckets.lw, uploads it and starts a process that st
 Running; --json gives the Conductor's result; history lists the jobs; kill --dry-run changes
 nothing; kill -y removes the process; two CLIs at once each get their own reply; a stopped
 Conductor means exit 4 with a clear message; and no reply queue is left behind."""
+import contextlib
 import os
 import threading
 
-from conductor import TOP, Cli, Conductor, Localcloud, check, eventually
+from conductor import TOP, Cli, Conductor, Localcloud, check, eventually, scenario
 
 PREFIX = "cli%d-" % os.getpid()
 EXAMPLE = os.path.join(TOP, "examples", "queues-and-buckets.lw")
@@ -23,7 +24,7 @@ def main():
     cli = Cli()
     cloud = Localcloud()
     c = Conductor(cloud, PREFIX)
-    try:
+    with contextlib.closing(cli), scenario(c, cloud):
         c.start()
         out = cli.init(c)
         check("fugue.yaml" in out, "init: %r" % out)
@@ -101,14 +102,6 @@ def main():
         check(reply_queues(cloud) == [], "reply queues left: %r" % reply_queues(cloud))
         print("ok: init, status, property, run, json, history, dry run, kill, concurrent "
               "CLIs, no Conductor, reply queues cleaned")
-    except BaseException:
-        print(c.log())
-        raise
-    finally:
-        if c.proc and c.alive():
-            c.proc.kill()
-        cloud.stop()
-        cli.close()
 
 
 if __name__ == "__main__":

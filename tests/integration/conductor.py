@@ -2,11 +2,13 @@
 free port with state in memory (and its fault rules), fugue-conductor against it with a private
 name prefix, a client that signs requests as the CLI does (doc/protocol.md) and waits for its
 replies, the real fugue CLI in a scratch home, and Debian's AWS CLI to look at localcloud."""
+import contextlib
 import datetime
 import hashlib
 import hmac
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -511,6 +513,85 @@ def queue_resource(lid, name, **props):
     p.update(props)
     return {"dependsOn": [], "id": lid, "location": {"file": "test.lw", "line": 1, "column": 1},
             "properties": p, "type": "AWS.SQS.Queue"}
+
+
+def seeded(var):
+    """The seed of a scenario's random choices ($var, or a new one; printed first, so that
+    var=N replays a run) and a generator seeded with it."""
+    seed = int(os.environ.get(var) or random.SystemRandom().randrange(1 << 32))
+    print("%s=%d" % (var, seed), flush=True)
+    return seed, random.Random(seed)
+
+
+@contextlib.contextmanager
+def scenario(c, cloud):
+    """Runs a scenario's body: on failure prints the Conductor's log; at the end kills the
+    Conductor if it still runs and stops localcloud."""
+    try:
+        yield
+    except BaseException:
+        print(c.log())
+        raise
+    finally:
+        if c.proc and c.alive():
+            c.proc.kill()
+        cloud.stop()
+
+
+def queue_lid(i):
+    """The logical id of queue i of a queue composition (0 is the dead-letter queue)."""
+    return "dlq" if i == 0 else "q%03d" % i
+
+
+def queue_composition(path, scenario, first, count, visibility):
+    """Writes a composition of count SQS queues tagged and named for scenario: the dead-letter
+    queue and queues first to first + count - 2 redriving to it, with a visibility timeout;
+    returns {queue name: logical id}."""
+    lines = ["composition", "", "import Fugue.AWS as AWS", "import Fugue.AWS.SQS as SQS", "",
+             "region: AWS.Us-east-1", 'tags: [AWS.tag("Scenario", "%s")]' % scenario, "",
+             'dlq: SQS.Queue.new {name: "%s-dlq", region: region, tags: tags}' % scenario]
+    want = {scenario + "-dlq": "dlq"}
+    for i in range(first, first + count - 1):
+        lid = queue_lid(i)
+        lines.append('%s: SQS.Queue.new {name: "%s-%s", region: region, deadLetterQueue: '
+                     'dlq, maxReceiveCount: 3, visibilityTimeout: %d, tags: tags}' %
+                     (lid, scenario, lid, visibility))
+        want[scenario + "-" + lid] = lid
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return want
+
+
+def queue_tags(aws, prefix):
+    """{queue name: its tags} of every queue but the Conductors' own (named prefix...)."""
+    got = {}
+    for url in aws.queue_urls():
+        q = url.rsplit("/", 1)[1]
+        if not q.startswith(prefix):
+            got[q] = aws("sqs", "list-queue-tags", "--queue-url", url).get("Tags", {})
+    return got
+
+
+def converged(cli, process, count, since):
+    """Whether process's count resources are all ready, and a job or enforcement pass that
+    ended after since found nothing to do."""
+    r = cli.json("status", process)["resources"]
+    if r["ready"] != count or sum(r.values()) != count:
+        return False
+    return any(h["time"] >= since and
+               (h["kind"] == "job" and h["message"] == "no changes" or
+                h["kind"] == "event" and h["message"] == "enforce: no changes")
+               for h in cli.json("history", process)["records"])
+
+
+def poll(what, fn, timeout):
+    """Polls fn() every 0.5 s until true, failing after timeout s (scaled); the seconds it
+    took."""
+    t0 = time.time()
+    while not fn():
+        check(time.time() - t0 < scaled(timeout), "not within %d s: %s" % (timeout, what))
+        time.sleep(0.5)
+    return time.time() - t0
 
 
 def eventually(fn, what, timeout=20):

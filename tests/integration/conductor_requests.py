@@ -13,7 +13,7 @@ import threading
 import uuid
 
 from conductor import (ACCOUNT, REGION, Client, Conductor, Localcloud, add_user, check,
-                       eventually, now_rfc3339, queue_resource, upload_composition)
+                       eventually, now_rfc3339, queue_resource, scenario, upload_composition)
 from testrun import scaled
 
 PREFIX = "it%d-" % os.getpid()
@@ -274,7 +274,7 @@ def main():
     # must not inherit its mode.
     with open(c.secret_file + ".tmp", "w") as f:
         os.fchmod(f.fileno(), 0o644)
-    try:
+    with scenario(c, cloud):
         boot(cloud, c, c.start())
         no_ports(c)
         other_user(c)
@@ -309,13 +309,6 @@ def main():
         check(rc == 0 and took < scaled(10), "SIGTERM: exit %d after %.1f s" % (rc, took))
         print("ok: boot, requests, bad requests, replay, properties, lock, dry runs, events, "
               "restart, kill, history, SIGHUP, SIGTERM")
-    except BaseException:
-        print(c.log())
-        raise
-    finally:
-        if c.proc and c.alive():
-            c.proc.kill()
-        cloud.stop()
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ replays the kill moments of a run (the seed is printed first; localcloud's laten
 on their own)."""
 import json
 import os
-import random
 import tempfile
 import time
 
-from conductor import ACCOUNT, AwsCli, Cli, Conductor, Localcloud, check, need_aws
+from conductor import (ACCOUNT, AwsCli, Cli, Conductor, Localcloud, check, converged, need_aws,
+                       poll, queue_composition, queue_tags, seeded)
 
 PREFIX = "crash%d-" % os.getpid()
 QUEUES = 200
@@ -26,38 +26,6 @@ SLOW = ["CreateQueue", "SetQueueAttributes", "TagQueue", "UntagQueue", "DeleteQu
 FAULTS = ([{"service": "sqs", "action": a, "latency_ms": 500, "jitter_ms": 4500} for a in SLOW] +
           [{"service": "sqs", "latency_ms": 10, "jitter_ms": 200},
            {"service": "dynamodb", "latency_ms": 5, "jitter_ms": 60}])
-
-
-def name(i):
-    """The logical id of queue i (0 is the dead-letter queue)."""
-    return "dlq" if i == 0 else "q%03d" % i
-
-
-def composition(path, first, visibility):
-    """Writes the composition: the dead-letter queue and queues first to first + 198
-    redriving to it, with a visibility timeout; returns {queue name: logical id}."""
-    lines = ["composition", "", "import Fugue.AWS as AWS", "import Fugue.AWS.SQS as SQS", "",
-             "region: AWS.Us-east-1", 'tags: [AWS.tag("Scenario", "crash")]', "",
-             'dlq: SQS.Queue.new {name: "crash-dlq", region: region, tags: tags}']
-    want = {"crash-dlq": "dlq"}
-    for i in range(first, first + QUEUES - 1):
-        lines.append('%s: SQS.Queue.new {name: "crash-%s", region: region, deadLetterQueue: '
-                     'dlq, maxReceiveCount: 3, visibilityTimeout: %d, tags: tags}' %
-                     (name(i), name(i), visibility))
-        want["crash-" + name(i)] = name(i)
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    return want
-
-
-def queues(aws):
-    """{queue name: its tags} of every queue but the Conductor's own."""
-    got = {}
-    for url in aws.queue_urls():
-        q = url.rsplit("/", 1)[1]
-        if not q.startswith(PREFIX):
-            got[q] = aws("sqs", "list-queue-tags", "--queue-url", url).get("Tags", {})
-    return got
 
 
 def resources(cli):
@@ -92,7 +60,7 @@ def converge_under_kills(c, cloud, aws, rng, kills, cli, command, *args):
 def check_converged(aws, fid, lst, want, visibility):
     """Every queue of want exists once, by name and by tag, as declared, and every record is
     ready."""
-    got = queues(aws)
+    got = queue_tags(aws, PREFIX)
     check(sorted(got) == sorted(want), "queues by name: %d, missing %r, extra %r" %
           (len(got), sorted(set(want) - set(got)), sorted(set(got) - set(want))))
     by_fid = [q for q, tags in got.items() if tags.get("fugue:fid") == fid]
@@ -112,31 +80,8 @@ def check_converged(aws, fid, lst, want, visibility):
                   attrs["RedrivePolicy"].find(":crash-dlq") > 0, "%s: %r" % (q, attrs))
 
 
-def converged(cli, since):
-    """Whether the process's resources are all ready, and a job or enforcement pass that
-    ended after since found nothing to do."""
-    r = cli.json("status", "crash")["resources"]
-    if r["ready"] != QUEUES or sum(r.values()) != QUEUES:
-        return False
-    return any(h["time"] >= since and
-               (h["kind"] == "job" and h["message"] == "no changes" or
-                h["kind"] == "event" and h["message"] == "enforce: no changes")
-               for h in cli.json("history", "crash")["records"])
-
-
-def wait(what, fn, timeout):
-    """Polls fn() until true; the seconds it took."""
-    t0 = time.time()
-    while not fn():
-        check(time.time() - t0 < timeout, "not within %d s: %s" % (timeout, what))
-        time.sleep(0.5)
-    return time.time() - t0
-
-
 def main():
-    seed = int(os.environ.get("CRASH_SEED") or random.SystemRandom().randrange(1 << 32))
-    print("CRASH_SEED=%d" % seed, flush=True)
-    rng = random.Random(seed)
+    seed, rng = seeded("CRASH_SEED")
     need_aws()
     cli = Cli()
     cloud = Localcloud()
@@ -148,17 +93,18 @@ def main():
         cli.init(c)
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "crash.lw")
-            composition(path, 1, 30)
+            queue_composition(path, "crash", 1, QUEUES, 30)
             cloud.faults(FAULTS)
             t_run = time.time()
             fid, _ = converge_under_kills(c, cloud, aws, rng, KILLS, cli, "run", "-a", "crash",
                                           path)
-            want = composition(path, 11, 45)
+            want = queue_composition(path, "crash", 11, QUEUES, 45)
             _, since = converge_under_kills(c, cloud, aws, rng, KILLS, cli, "update", "crash",
                                             path)
         t_crash = time.time()
         cloud.faults([])
-        took = wait("converged after the crashes", lambda: converged(cli, since), 60)
+        took = poll("converged after the crashes",
+                    lambda: converged(cli, "crash", QUEUES, since), 60)
         state, counts, lst = resources(cli)
         check(state == "Running" and sum(counts.values()) == QUEUES,
               "after the crashes: %s %r" % (state, counts))
@@ -167,8 +113,9 @@ def main():
         cloud.faults(FAULTS)
         converge_under_kills(c, cloud, aws, rng, KILL_KILLS, cli, "kill", "-y", "crash")
         cloud.faults([])
-        wait("the process gone", lambda: cli.json("status") == {"processes": []}, 60)
-        check(queues(aws) == {}, "left after kill: %r" % sorted(queues(aws)))
+        poll("the process gone", lambda: cli.json("status") == {"processes": []}, 60)
+        left = queue_tags(aws, PREFIX)
+        check(left == {}, "left after kill: %r" % sorted(left))
         left = aws("dynamodb", "scan", "--table-name", PREFIX + "fugue-resources")["Items"]
         check(left == [], "resource records left after kill: %r" % left)
         check(c.alive(), "the Conductor died")

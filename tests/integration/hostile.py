@@ -17,7 +17,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from conductor import (ACCESS_KEY, REGION, SECRET_KEY, Client, Conductor, Localcloud, add_user,
-                       check, now_rfc3339, queue_resource, upload_composition)
+                       check, now_rfc3339, queue_resource, scenario, upload_composition)
 
 PREFIX = "ho%d-" % os.getpid()
 MAX_MESSAGE = 256 * 1024   # SQS's limit on the request queue, and the protocol's
@@ -275,7 +275,7 @@ def other_users(c, cl, alice):
 def main():
     cloud = Localcloud()
     c = Conductor(cloud, PREFIX)
-    try:
+    with scenario(c, cloud):
         c.start()
         cl = Client(c)
         alice = Client(c, "alice", add_user(c, "alice"))
@@ -299,13 +299,6 @@ def main():
         check(rc == 0, "SIGTERM: exit %d after %.1f s" % (rc, took))
         print("ok: oversize, nesting, invalid UTF-8, wrong types, forged HMACs, unknown users, "
               "times, reply_to, other users refused; the Conductor kept serving")
-    except BaseException:
-        print(c.log())
-        raise
-    finally:
-        if c.proc and c.alive():
-            c.proc.kill()
-        cloud.stop()
 
 
 if __name__ == "__main__":

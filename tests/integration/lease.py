@@ -15,14 +15,13 @@ life ended, and the lives' leaderships never overlapped."""
 import datetime
 import json
 import os
-import random
 import signal
 import subprocess
 import tempfile
 import time
 
-from conductor import (ACCOUNT, CONDUCTOR, AwsCli, Cli, Conductor, Localcloud, check,
-                       need_aws)
+from conductor import (ACCOUNT, CONDUCTOR, AwsCli, Cli, Conductor, Localcloud, check, converged,
+                       need_aws, now_rfc3339, poll, queue_composition, queue_tags, seeded)
 from testrun import command, scaled
 
 PREFIX = "lease%d-" % os.getpid()
@@ -123,62 +122,9 @@ def wait_leader(c, since, timeout):
                                                                c.log()[-5000:]))
 
 
-def name(i):
-    """The logical id of queue i (0 is the dead-letter queue)."""
-    return "dlq" if i == 0 else "q%03d" % i
-
-
-def composition(path, first, visibility):
-    """Writes the composition (the dead-letter queue and 49 queues from first redriving to it);
-    returns {queue name: logical id}."""
-    lines = ["composition", "", "import Fugue.AWS as AWS", "import Fugue.AWS.SQS as SQS", "",
-             "region: AWS.Us-east-1", 'tags: [AWS.tag("Scenario", "lease")]', "",
-             'dlq: SQS.Queue.new {name: "lease-dlq", region: region, tags: tags}']
-    want = {"lease-dlq": "dlq"}
-    for i in range(first, first + QUEUES - 1):
-        lines.append('%s: SQS.Queue.new {name: "lease-%s", region: region, deadLetterQueue: '
-                     'dlq, maxReceiveCount: 3, visibilityTimeout: %d, tags: tags}' %
-                     (name(i), name(i), visibility))
-        want["lease-" + name(i)] = name(i)
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    return want
-
-
-def queues(aws):
-    """{queue name: its tags} of every queue but the Conductors' own."""
-    got = {}
-    for url in aws.queue_urls():
-        q = url.rsplit("/", 1)[1]
-        if not q.startswith(PREFIX):
-            got[q] = aws("sqs", "list-queue-tags", "--queue-url", url).get("Tags", {})
-    return got
-
-
-def converged(cli, since):
-    """Whether every resource is ready and a job or enforcement pass that ended after since
-    found nothing to do."""
-    r = cli.json("status", "lease")["resources"]
-    if r["ready"] != QUEUES or sum(r.values()) != QUEUES:
-        return False
-    return any(h["time"] >= since and
-               (h["kind"] == "job" and h["message"] == "no changes" or
-                h["kind"] == "event" and h["message"] == "enforce: no changes")
-               for h in cli.json("history", "lease")["records"])
-
-
-def wait(what, fn, timeout):
-    """Polls fn() until true; the seconds it took."""
-    t0 = time.time()
-    while not fn():
-        check(time.time() - t0 < scaled(timeout), "not within %d s: %s" % (timeout, what))
-        time.sleep(0.5)
-    return time.time() - t0
-
-
 def check_queues(aws, cli, fid, want, visibility):
     """Every queue of want exists once, by name and by tag, as declared; records ready."""
-    got = queues(aws)
+    got = queue_tags(aws, PREFIX)
     check(sorted(got) == sorted(want), "queues by name: %d, missing %r, extra %r" %
           (len(got), sorted(set(want) - set(got)), sorted(set(got) - set(want))))
     check(sum(1 for tags in got.values() if tags.get("fugue:fid") == fid) == QUEUES,
@@ -194,10 +140,11 @@ def check_queues(aws, cli, fid, want, visibility):
             check(v == str(visibility), "%s: visibility %s" % (q, v))
 
 
-def now_rfc3339():
-    """The time as history records write it."""
-    t = datetime.datetime.now(datetime.timezone.utc)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
+def settled(aws, cli, fid, want, visibility, what):
+    """Waits until the process converged after what, then checks its queues."""
+    since = now_rfc3339()
+    poll("converged after " + what, lambda: converged(cli, "lease", QUEUES, since), 90)
+    check_queues(aws, cli, fid, want, visibility)
 
 
 def mid_job(cli, cloud, leader, wait_s, command_args, what):
@@ -216,9 +163,7 @@ def mid_job(cli, cloud, leader, wait_s, command_args, what):
 
 
 def main():
-    seed = int(os.environ.get("LEASE_SEED") or random.SystemRandom().randrange(1 << 32))
-    print("LEASE_SEED=%d" % seed, flush=True)
-    rng = random.Random(seed)
+    seed, rng = seeded("LEASE_SEED")
     need_aws()
     cli = Cli()
     cloud = Localcloud()
@@ -237,10 +182,10 @@ def main():
         # SIGKILL of the leader mid-run: B takes over at once (A's pid is gone).
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "lease.lw")
-            want = composition(path, 1, 30)
+            want = queue_composition(path, "lease", 1, QUEUES, 30)
             p = mid_job(cli, cloud, a, 0, ["run", "-a", "lease", path], "run")
             # Into the creates of the 49 queues (the dead-letter queue came first).
-            wait("queues being made", lambda: len(aws.queue_urls("lease-")) >= 5, 60)
+            poll("queues being made", lambda: len(aws.queue_urls("lease-")) >= 5, 60)
             time.sleep(rng.uniform(0, 1.5))
             check(b.taken() is None, "B took the lease while A lived")
             at_kill = len(aws.queue_urls("lease-"))
@@ -254,14 +199,12 @@ def main():
                   (at_kill, QUEUES, took), flush=True)
             check(took <= scaled(30), "B took %.1f s" % took)
             fid = json.loads(cli.collect(p)[0])["fid"]
-            since = now_rfc3339()
-            wait("converged after the takeover", lambda: converged(cli, since), 90)
-            check_queues(aws, cli, fid, want, 30)
+            settled(aws, cli, fid, want, 30, "the takeover")
 
             # SIGSTOP of the leader mid-update: C takes over once the lease expires.
             c.launch()
             c.wait_log("standing by")
-            want = composition(path, 1, 45)
+            want = queue_composition(path, "lease", 1, QUEUES, 45)
             p = mid_job(cli, cloud, b, rng.uniform(0.1, 0.8), ["update", "lease", path], "update")
             check(c.taken() is None, "C took the lease while B worked")
             b.proc.send_signal(signal.SIGSTOP)
@@ -275,9 +218,7 @@ def main():
             b.proc.kill()
             b.proc.wait()
             cli.collect(p)
-            since = now_rfc3339()
-            wait("converged after the second takeover", lambda: converged(cli, since), 90)
-            check_queues(aws, cli, fid, want, 45)
+            settled(aws, cli, fid, want, 45, "the second takeover")
 
         # SIGTERM: C gives the lease up and D takes over at once.
         d.launch()
@@ -294,8 +235,9 @@ def main():
 
         # Kill: nothing left.
         cli.run("kill", "-y", "lease")
-        wait("the process gone", lambda: cli.json("status") == {"processes": []}, 60)
-        check(queues(aws) == {}, "left after kill: %r" % sorted(queues(aws)))
+        poll("the process gone", lambda: cli.json("status") == {"processes": []}, 60)
+        left = queue_tags(aws, PREFIX)
+        check(left == {}, "left after kill: %r" % sorted(left))
         left = aws("dynamodb", "scan", "--table-name", PREFIX + "fugue-resources")["Items"]
         check(left == [], "resource records left after kill: %r" % left)
 

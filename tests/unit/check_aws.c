@@ -17,6 +17,7 @@
 #include "awsenv.h"
 #include "base.h"
 #include "creds.h"
+#include "file_text.h"
 #include "testsrv.h"
 
 #define ACCESS_KEY "AKIDTESTFUGUE"
@@ -443,6 +444,19 @@ call(const struct fg_aws_req *req, struct outcome *o)
 	ck_assert_int_eq(o->calls, 1);
 }
 
+/* A ListQueues request in us-west-2; q holds its parameters (the caller frees them). */
+static void
+list_queues(struct fg_aws_req *req, struct fg_query *q)
+{
+	fg_query_init(q);
+	fg_query_add(q, "Action", "ListQueues");
+	memset(req, 0, sizeof(*req));
+	req->service = "sqs";
+	req->region = "us-west-2";
+	req->proto = FG_PROTO_QUERY;
+	req->params = q;
+}
+
 /* Calls SQS GetQueueUrl for a queue, reading the QueueUrl of the reply. */
 static void
 get_queue_url(const char *name, struct outcome *o)
@@ -815,13 +829,7 @@ START_TEST(endpoints_cached_per_service_and_region)
 	ck_assert_int_eq(o.cls, FG_ERR_NONE);
 	ck_assert_int_eq(fake.requests, 2);
 	outcome_clear(&o);
-	fg_query_init(&q);
-	fg_query_add(&q, "Action", "ListQueues");
-	memset(&req, 0, sizeof(req));
-	req.service = "sqs";
-	req.region = "us-west-2";
-	req.proto = FG_PROTO_QUERY;
-	req.params = &q;
+	list_queues(&req, &q);
 	call(&req, &o);
 	ck_assert_int_eq(o.transport, FG_HTTP_ECONNECT);
 	ck_assert_int_eq(fake.requests, 2);
@@ -838,24 +846,6 @@ START_TEST(endpoints_cached_per_service_and_region)
 }
 END_TEST
 
-/* Reads back what was logged to a tmpfile (caller frees). */
-static char *
-logged(FILE *f)
-{
-	long n;
-	char *text;
-
-	fflush(f);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	text = fg_malloc((size_t)n + 1);
-	rewind(f);
-	ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
-	text[n] = '\0';
-	fseek(f, 0, SEEK_END);
-	return text;
-}
-
 START_TEST(plain_http_off_loopback_is_warned)
 {
 	struct fg_query q;
@@ -869,24 +859,18 @@ START_TEST(plain_http_off_loopback_is_warned)
 	/* Loopback (localcloud): no warning. */
 	get_queue_url("fugue-test", &o);
 	outcome_clear(&o);
-	text = logged(out);
+	text = file_text(out);
 	ck_assert_ptr_null(strstr(text, "plain HTTP"));
 	free(text);
 	/* Another host (0.0.0.0 is this machine, but not by a loopback name): a warning. */
 	snprintf(url, sizeof(url), "http://0.0.0.0:%s", strrchr(fake.url, ':') + 1);
 	setenv("AWS_ENDPOINT_URL", url, 1);
-	fg_query_init(&q);
-	fg_query_add(&q, "Action", "ListQueues");
-	memset(&req, 0, sizeof(req));
-	req.service = "sqs";
-	req.region = "us-west-2";
-	req.proto = FG_PROTO_QUERY;
-	req.params = &q;
+	list_queues(&req, &q);
 	call(&req, &o);
 	outcome_clear(&o);
 	fg_query_free(&q);
 	log_set_stream(stderr);
-	text = logged(out);
+	text = file_text(out);
 	fclose(out);
 	ck_assert_msg(strstr(text, "AWS endpoint http://0.0.0.0:") != NULL &&
 	    strstr(text, "is plain HTTP to another machine") != NULL, "log: %s", text);

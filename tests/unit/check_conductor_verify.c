@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conductor.h"
+#include "fixed_clock.h"
 
 #define SECRET "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define NOW_MS INT64_C(1795758000000) /* 2026-11-27T05:40:00.000Z */
@@ -16,37 +17,11 @@
 
 static const struct verify_ctx ctx = { "000000000000", "t1-fugue-reply-" };
 
-/* The fixed clock. */
-static uint64_t
-fixed_mono(void *arg)
-{
-	(void)arg;
-	return 1000;
-}
-
-/* The fixed wall clock: NOW. */
-static int64_t
-fixed_wall(void *arg)
-{
-	(void)arg;
-	return NOW_MS;
-}
-
-/* Randomness is not used by the checks. */
-static void
-fixed_random(void *arg, void *buf, size_t len)
-{
-	(void)arg;
-	memset(buf, 7, len);
-}
-
-static const struct fg_clock_ops fixed = { fixed_mono, fixed_wall, fixed_random, NULL };
-
 /* Installs the fixed clock. */
 static void
 setup(void)
 {
-	fg_clock_set(&fixed);
+	fixed_clock_set(NOW_MS);
 }
 
 /* Restores the real clock. */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../../plugins/dynamodb/table.h"
-#include "engine_int.h"
+#include "plugin_testlib.h"
 
 static const struct fugue_host *H = &host_api;
 
@@ -37,35 +37,11 @@ static const struct fugue_host *H = &host_api;
 	"\"DeletionProtectionEnabled\": false, \"Tags\": [{\"Key\": \"fugue:id\", \"Value\": " \
 	"\"x\"}]}"
 
-static fg_json trees[128];
-static size_t ntrees;
-
-/* Parses JSON text (freed by teardown) or fails the test. */
-static fg_json
-J(const char *text)
-{
-	char *err = NULL;
-	fg_json v = fg_json_parse(text, strlen(text), &err);
-
-	ck_assert_msg(v != NULL, "%s: %s", text, err);
-	ck_assert_uint_lt(ntrees, sizeof(trees) / sizeof(trees[0]));
-	trees[ntrees++] = v;
-	return v;
-}
-
 /* The value behind a tree. */
 static const struct fugue_value *
 V(fg_json j)
 {
 	return (const struct fugue_value *)j;
-}
-
-/* Frees the parsed trees. */
-static void
-teardown(void)
-{
-	while (ntrees > 0)
-		fg_json_free(trees[--ntrees]);
 }
 
 /* Checks that the writer holds want (compared as JSON). */
@@ -74,7 +50,7 @@ assert_json(struct fugue_json *w, const char *want)
 {
 	const char *got = H->j_text(w);
 
-	ck_assert_msg(json_equal(J(got), J(want)), "got %s\nwant %s", got, want);
+	ck_assert_msg(json_equal(ptl_json(got), ptl_json(want)), "got %s\nwant %s", got, want);
 }
 
 /* The next UpdateTable for desired and described: its code, body and what it does. */
@@ -82,14 +58,14 @@ static int
 next_update(const char *desired, const char *described, struct fugue_json **w, char **what)
 {
 	*w = H->j_new();
-	return table_next_update(H, *w, V(J(desired)), V(J(described)), what);
+	return table_next_update(H, *w, V(ptl_json(desired)), V(ptl_json(described)), what);
 }
 
 /* base (an object) with member key set to value (JSON text), or removed (value NULL). */
 static char *
 with(const char *base, const char *key, const char *value)
 {
-	fg_json j = J(base);
+	fg_json j = ptl_json(base);
 	struct fg_jw w;
 	char *text;
 
@@ -103,7 +79,7 @@ with(const char *base, const char *key, const char *value)
 	}
 	if (value != NULL) {
 		fg_jw_key(&w, key);
-		fg_jw_value(&w, J(value));
+		fg_jw_value(&w, ptl_json(value));
 	}
 	fg_jw_end_obj(&w);
 	text = fg_jw_detach(&w);
@@ -116,7 +92,7 @@ START_TEST(test_create_body)
 	struct fugue_json *w = H->j_new();
 	char *d = with(DESIRED, "GlobalSecondaryIndexes", "[]");
 
-	table_create_body(H, w, V(J(d)));
+	table_create_body(H, w, V(ptl_json(d)));
 	/* No empty index lists (DynamoDB refuses them); everything else as desired. */
 	assert_json(w, "{" KEY_MEMBERS ", \"BillingMode\": \"PROVISIONED\", "
 	    "\"ProvisionedThroughput\": " PT(5, 5) ", \"TableClass\": \"STANDARD\", "
@@ -143,7 +119,7 @@ START_TEST(test_observe)
 	    "\"k-1\"}}";
 
 	H->j_obj(w);
-	table_observe(H, w, V(J(on_demand)), "eu-west-1", V(J(desired)));
+	table_observe(H, w, V(ptl_json(on_demand)), "eu-west-1", V(ptl_json(desired)));
 	H->j_end_obj(w);
 	/* On demand: no throughput anywhere; the key named as the composition names it. */
 	assert_json(w, "{" TABLE_MEMBERS ", \"Region\": \"eu-west-1\", \"BillingMode\": "
@@ -159,7 +135,7 @@ START_TEST(test_observe)
 	/* What DynamoDB leaves out is at its default. */
 	w = H->j_new();
 	H->j_obj(w);
-	table_observe(H, w, V(J(DESCRIBED)), NULL, NULL);
+	table_observe(H, w, V(ptl_json(DESCRIBED)), NULL, NULL);
 	H->j_end_obj(w);
 	assert_json(w, "{" TABLE_MEMBERS ", \"BillingMode\": \"PROVISIONED\", "
 	    "\"ProvisionedThroughput\": " PT(5, 5) ", \"GlobalSecondaryIndexes\": ["
@@ -174,14 +150,14 @@ START_TEST(test_settled)
 {
 	const char *state;
 
-	ck_assert_int_eq(table_settled(H, V(J(DESCRIBED)), &state), 1);
-	ck_assert_int_eq(table_settled(H, V(J("{\"TableStatus\": \"CREATING\"}")), &state), 0);
+	ck_assert_int_eq(table_settled(H, V(ptl_json(DESCRIBED)), &state), 1);
+	ck_assert_int_eq(table_settled(H, V(ptl_json("{\"TableStatus\": \"CREATING\"}")), &state), 0);
 	ck_assert_str_eq(state, "CREATING");
-	ck_assert_int_eq(table_settled(H, V(J("{\"TableStatus\": \"ACTIVE\", "
+	ck_assert_int_eq(table_settled(H, V(ptl_json("{\"TableStatus\": \"ACTIVE\", "
 	    "\"GlobalSecondaryIndexes\": [{\"IndexStatus\": \"ACTIVE\"}, {\"IndexStatus\": "
 	    "\"CREATING\"}]}")), &state), 0);
 	ck_assert_str_eq(state, "CREATING");
-	ck_assert_int_eq(table_settled(H, V(J("{\"TableStatus\": \"ARCHIVED\"}")), &state), -1);
+	ck_assert_int_eq(table_settled(H, V(ptl_json("{\"TableStatus\": \"ARCHIVED\"}")), &state), -1);
 	ck_assert_str_eq(state, "ARCHIVED");
 }
 END_TEST
@@ -342,7 +318,7 @@ plugin_ddb_table_suite(void)
 	Suite *s = suite_create("plugin_ddb_table");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_checked_fixture(tc, NULL, ptl_free);
 	tcase_add_test(tc, test_create_body);
 	tcase_add_test(tc, test_observe);
 	tcase_add_test(tc, test_settled);

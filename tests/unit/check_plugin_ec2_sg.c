@@ -10,71 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../plugins/ec2/ec2.h"
-#include "engine_int.h"
-#include "xml.h"
+#include "ec2_testlib.h"
 
 static const struct fugue_host *H = &host_api;
-
-static fg_json trees[32];
-static size_t ntrees;
-static struct fg_xml *docs[8];
-static size_t ndocs;
-
-/* Parses JSON text (freed by teardown) or fails the test. */
-static const struct fugue_value *
-J(const char *text)
-{
-	char *err = NULL;
-	fg_json v = fg_json_parse(text, strlen(text), &err);
-
-	ck_assert_msg(v != NULL, "%s: %s", text, err);
-	ck_assert_uint_lt(ntrees, sizeof(trees) / sizeof(trees[0]));
-	trees[ntrees++] = v;
-	return (const struct fugue_value *)v;
-}
-
-/* The first described item of a reply for kind k (inside its set item when k has inner). */
-static const struct fugue_xml *
-item_of(const struct ekind *k, const char *reply)
-{
-	char *err = NULL;
-	struct fg_xml *x = fg_xml_parse(reply, strlen(reply), &err);
-	const struct fugue_xml *item;
-
-	ck_assert_msg(x != NULL, "%s: %s", reply, err);
-	ck_assert_uint_lt(ndocs, sizeof(docs) / sizeof(docs[0]));
-	docs[ndocs++] = x;
-	item = H->x_find((const struct fugue_xml *)x, k->set);
-	if (item != NULL && k->inner != NULL)
-		item = H->x_find(item, k->inner);
-	ck_assert_ptr_nonnull(item);
-	return item;
-}
-
-/* Frees what the test parsed. */
-static void
-teardown(void)
-{
-	while (ntrees > 0)
-		fg_json_free(trees[--ntrees]);
-	while (ndocs > 0)
-		fg_xml_free(docs[--ndocs]);
-}
-
-/* Checks that kind k observes the first item of reply as want (JSON). */
-static void
-assert_observed(const struct ekind *k, const char *reply, const char *want)
-{
-	struct fugue_json *w = NULL;
-	const char *got;
-
-	ec2_observe(H, k, &w, item_of(k, reply), "us-east-1");
-	H->j_end_obj(w);
-	got = H->j_text(w);
-	ck_assert_msg(json_equal((fg_json)J(got), (fg_json)J(want)), "got %s\nwant %s", got, want);
-	H->j_free(w);
-}
 
 /* Runs kind k's plan (or plan_delete) for id from have to want, and checks its steps: each
  * "Action k=v k=v ..." in order, then NULL. */
@@ -82,33 +20,14 @@ static void
 assert_plan(const struct ekind *k, int delete, const char *id, const char *want,
     const char *have, ...)
 {
-	struct pbuf got = { 0 };
 	struct echain e;
-	const char *step;
 	va_list ap;
-	size_t i = 0;
 
-	memset(&e, 0, sizeof(e));
-	preq_init(&e.r, H, NULL, NULL);
-	e.k = k;
-	e.id = (char *)id;
-	e.want = J(want);
-	e.have = J(have);
+	ec2t_chain(&e, k, id, want, have);
 	(delete ? k->plan_delete : k->plan)(&e);
 	va_start(ap, have);
-	while ((step = va_arg(ap, const char *)) != NULL) {
-		ck_assert_msg(i < e.plan.n, "step %zu missing: %s", i, step);
-		pbuf_free(&got);
-		pbuf_add(&got, e.plan.v[i].action);
-		for (size_t j = 0; j + 1 < e.plan.v[i].nkv; j += 2)
-			pbuf_addf(&got, " %s=%s", e.plan.v[i].kv[j], e.plan.v[i].kv[j + 1]);
-		ck_assert_str_eq(got.s, step);
-		i++;
-	}
+	ec2t_steps(&e, ap);
 	va_end(ap);
-	pbuf_free(&got);
-	ck_assert_msg(i == e.plan.n, "%zu steps more than expected", e.plan.n - i);
-	ec2_plan_clear(&e.plan);
 	if (e.data_free != NULL)
 		e.data_free(e.data);
 }
@@ -116,7 +35,7 @@ assert_plan(const struct ekind *k, int delete, const char *id, const char *want,
 START_TEST(test_observe_sg)
 {
 	/* EC2 groups peers by protocol and ports; the observed rules have one peer each */
-	assert_observed(&sg_kind, "<DescribeSecurityGroupsResponse><securityGroupInfo><item>"
+	ec2t_observed(&sg_kind, "<DescribeSecurityGroupsResponse><securityGroupInfo><item>"
 	    "<ownerId>000000000000</ownerId><groupId>sg-1</groupId><groupName>web</groupName>"
 	    "<groupDescription>web tier</groupDescription><vpcId>vpc-1</vpcId><ipPermissions>"
 	    "<item><ipProtocol>tcp</ipProtocol><fromPort>22</fromPort><toPort>22</toPort><groups>"
@@ -225,7 +144,7 @@ END_TEST
 
 START_TEST(test_observe_instance)
 {
-	assert_observed(&instance_kind, INSTANCE("running"),
+	ec2t_observed(&instance_kind, INSTANCE("running"),
 	    "{\"ImageId\": \"ami-1\", \"InstanceType\": \"t3.micro\", \"SubnetId\": \"subnet-1\", "
 	    "\"SecurityGroupIds\": [\"sg-1\", \"sg-2\"], \"KeyName\": \"ops\", "
 	    "\"IamInstanceProfile\": {\"Arn\": \"arn:aws:iam::000000000000:instance-profile/app/"
@@ -234,11 +153,11 @@ START_TEST(test_observe_instance)
 	    "\"i-1\", \"VpcId\": \"vpc-1\", \"PrivateIpAddress\": \"10.0.1.4\", "
 	    "\"PrivateDnsName\": \"ip-10-0-1-4.ec2.internal\", \"Region\": \"us-east-1\"}");
 	/* pending and stopped instances exist; shutting-down and terminated ones are gone */
-	ck_assert_int_eq(instance_kind.live(H, item_of(&instance_kind, INSTANCE("pending"))), 1);
-	ck_assert_int_eq(instance_kind.live(H, item_of(&instance_kind, INSTANCE("stopped"))), 1);
+	ck_assert_int_eq(instance_kind.live(H, ec2t_item(&instance_kind, INSTANCE("pending"))), 1);
+	ck_assert_int_eq(instance_kind.live(H, ec2t_item(&instance_kind, INSTANCE("stopped"))), 1);
 	ck_assert_int_eq(instance_kind.live(H,
-	    item_of(&instance_kind, INSTANCE("shutting-down"))), 0);
-	ck_assert_int_eq(instance_kind.live(H, item_of(&instance_kind, INSTANCE("terminated"))),
+	    ec2t_item(&instance_kind, INSTANCE("shutting-down"))), 0);
+	ck_assert_int_eq(instance_kind.live(H, ec2t_item(&instance_kind, INSTANCE("terminated"))),
 	    0);
 }
 END_TEST
@@ -278,7 +197,7 @@ plugin_ec2_sg_suite(void)
 	Suite *s = suite_create("plugin_ec2_sg");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_checked_fixture(tc, NULL, ptl_free);
 	tcase_add_test(tc, test_observe_sg);
 	tcase_add_test(tc, test_plan_sg_ingress);
 	tcase_add_test(tc, test_plan_sg_egress);

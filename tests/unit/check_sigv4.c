@@ -12,6 +12,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "base.h"
+#include "file_text.h"
 #include "sigv4.h"
 
 #define SUITE_DIR SHARED_DIR "/testdata/aws-sigv4-suite"
@@ -506,23 +507,6 @@ START_TEST(presign_token_and_payload)
 }
 END_TEST
 
-/* Reads what a tmpfile holds. */
-static char *
-stream_text(FILE *f)
-{
-	long n;
-	char *text;
-
-	fflush(f);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	text = fg_malloc((size_t)n + 1);
-	rewind(f);
-	ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
-	text[n] = '\0';
-	return text;
-}
-
 START_TEST(debug_log_redacts_the_session_token)
 {
 	struct fixture f;
@@ -541,7 +525,7 @@ START_TEST(debug_log_redacts_the_session_token)
 	ck_assert_msg(fg_sigv4_presign(&f.creds, &f.params, &f.req, &f.dbg, &err) == 0, "%s", err);
 	log_set_debug(NULL);
 	log_set_stream(stderr);
-	text = stream_text(out);
+	text = file_text(out);
 	fclose(out);
 	/* The header line and the presigned query's parameter are both shown, redacted. */
 	ck_assert_ptr_nonnull(strstr(text, "x-amz-security-token:<redacted>"));
