@@ -95,6 +95,17 @@ struct oread {
 	fg_json desired;
 };
 
+/* A write of a record that no step waits for: when the table refused it, the next pass
+ * writes the record again (its hash no longer matches) rather than trust the copy in memory. */
+static void
+on_unwaited_saved(struct rrec *r, int ok, const char *err, void *arg)
+{
+	(void)err;
+	(void)arg;
+	if (!ok)
+		r->hash[0] = '\0';
+}
+
 /* An intent's read ended: the resource exists (physical id and observation) or not. */
 static void
 on_resolved(struct fugue_op *op, enum fugue_status st, const char *observed, const char *msg,
@@ -114,7 +125,7 @@ on_resolved(struct fugue_op *op, enum fugue_status st, const char *observed, con
 		r->gone = 0;
 		rrec_set(&r->intent, NULL);
 		j->resolved++;
-		rrec_save(j->e->rs, r, NULL, NULL);
+		rrec_save(j->e->rs, r, on_unwaited_saved, NULL);
 	} else if (st == FUGUE_E_NOT_FOUND) {
 		log_info("%s %s: the %s intent was resolved: no such resource", r->fid, r->lid,
 		    r->intent);
@@ -125,7 +136,7 @@ on_resolved(struct fugue_op *op, enum fugue_status st, const char *observed, con
 		}
 		r->status = RS_PENDING;
 		rrec_set(&r->intent, NULL);
-		rrec_save(j->e->rs, r, NULL, NULL);
+		rrec_save(j->e->rs, r, on_unwaited_saved, NULL);
 	} else {
 		note_failure(j, r->lid, err ? err : msg);
 		log_warnx("%s %s: the %s intent cannot be resolved yet: %s", r->fid, r->lid,
@@ -418,7 +429,7 @@ step_fail(struct step *s, enum fugue_status st, const char *msg)
 	rrec_set(&r->last_error, msg);
 	if (!ambiguous(st))
 		rrec_set(&r->intent, NULL);
-	rrec_save(s->j->e->rs, r, NULL, NULL);
+	rrec_save(s->j->e->rs, r, on_unwaited_saved, NULL);
 	step_end(s, 0);
 }
 
@@ -430,6 +441,9 @@ on_result_saved(struct rrec *r, int ok, const char *err, void *arg)
 
 	(void)r;
 	if (!ok) {
+		/* The table keeps what it had (an intent, maybe): the next pass writes the
+		 * result again rather than trust the record in memory. */
+		s->rec->hash[0] = '\0';
 		note_failure(s->j, s->rec->lid, err ? err : "the resources table refused the result");
 		step_end(s, 0);
 		return;
@@ -515,7 +529,7 @@ on_physical(struct fugue_op *op, const char *physical, void *arg)
 
 	(void)op;
 	rrec_set(&s->rec->physical, physical);
-	rrec_save(s->j->e->rs, s->rec, NULL, NULL);
+	rrec_save(s->j->e->rs, s->rec, on_unwaited_saved, NULL);
 }
 
 /* A mutating operation of a converge step ended. */
@@ -737,6 +751,23 @@ converge_start(struct step *s)
 	converge_decide(s);
 }
 
+/* The record of a deleted resource left the table, or the table refused: then the record
+ * stays with the process and the next job deletes it again (a record gone from the process
+ * but not from the table would outlive the process). */
+static void
+on_removed(struct rrec *r, int ok, const char *err, void *arg)
+{
+	struct step *s = arg;
+
+	if (!ok) {
+		note_failure(s->j, r->lid, err ? err : "the resources table refused the removal");
+		step_end(s, 0);
+		return;
+	}
+	job_bury(s->j, r);
+	step_end(s, 1);
+}
+
 /* A delete of a record (or of a replaced copy) ended. */
 static void
 on_deleted(struct fugue_op *op, enum fugue_status st, const char *observed, const char *msg,
@@ -769,8 +800,7 @@ on_deleted(struct fugue_op *op, enum fugue_status st, const char *observed, cons
 	}
 	/* The resource is gone: so is its record. */
 	rrec_set(&r->intent, NULL);
-	job_bury(s->j, r);
-	rrec_remove(s->j->e->rs, r, on_result_saved, s);
+	rrec_remove(s->j->e->rs, r, on_removed, s);
 }
 
 /* Deletes the retiring copy of the step's record. */
@@ -816,8 +846,7 @@ delete_main(struct step *s)
 	if (r->physical == NULL) {
 		/* Never made (a create that failed): only the record goes. */
 		s->n->act = PA_NONE;
-		job_bury(s->j, r);
-		rrec_remove(s->j->e->rs, r, on_result_saved, s);
+		rrec_remove(s->j->e->rs, r, on_removed, s);
 		return;
 	}
 	rrec_set(&r->intent, "delete");

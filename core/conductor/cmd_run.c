@@ -25,13 +25,13 @@ on_created(struct conductor *c, struct proc *p, const struct store_reply *sr, vo
 
 /* The composition of a run arrived. */
 static void
-run_comp(struct conductor *c, fg_json comp, const char *err, void *arg)
+run_comp(struct conductor *c, fg_json comp, const char *err, int transient, void *arg)
 {
 	struct req *r = arg;
 	struct engine_process ep;
 
 	if (err) {
-		reply_error(r, E_INVALID, "run: %s", err);
+		reply_error(r, transient ? E_INTERNAL : E_INVALID, "run: %s", err);
 		return;
 	}
 	r->composition = comp;
@@ -102,14 +102,15 @@ on_updated(struct conductor *c, struct proc *p, const struct store_reply *sr, vo
 
 /* The composition of an update arrived. */
 static void
-update_comp(struct conductor *c, fg_json comp, const char *err, void *arg)
+update_comp(struct conductor *c, fg_json comp, const char *err, int transient,
+    void *arg)
 {
 	struct req *r = arg;
 	struct engine_process ep;
 	const char *hash;
 
 	if (err) {
-		reply_error(r, E_INVALID, "update: %s", err);
+		reply_error(r, transient ? E_INTERNAL : E_INVALID, "update: %s", err);
 		return;
 	}
 	r->composition = comp;

@@ -71,11 +71,13 @@ on_resumed(struct conductor *c, struct proc *p, const struct store_reply *sr, vo
 
 /* The composition of a resume dry run arrived: plan. */
 static void
-resume_comp(struct conductor *c, fg_json comp, const char *err, void *arg)
+resume_comp(struct conductor *c, fg_json comp, const char *err, int transient,
+    void *arg)
 {
 	struct req *r = arg;
 	struct engine_process ep;
 
+	(void)transient; /* the process's own composition: any failure is ours */
 	if (err) {
 		reply_error(r, E_INTERNAL, "resume: %s", err);
 		return;

@@ -304,12 +304,32 @@ raise_fd_limit(rlim_t conns)
 		    (unsigned long long)conns);
 }
 
+/* The retry settings of the Conductor's own calls (its tables, queues, topic and bucket): those
+ * of AWS_RETRY_MODE / AWS_MAX_ATTEMPTS, else 10 attempts, DynamoDB's own SDK default, so that
+ * throttling of its own state does not fail a user's request. */
+static const struct fg_retry_config *
+own_retry(struct fg_retry_config *rc)
+{
+	char *err = NULL;
+
+	fg_retry_config_default(rc);
+	if (fg_retry_config_from_env(rc, &err) < 0) {
+		log_warnx("%s; using the standard retry mode's defaults", err);
+		free(err);
+		fg_retry_config_default(rc);
+	}
+	if (getenv("AWS_MAX_ATTEMPTS") == NULL)
+		rc->max_attempts = 10;
+	return rc;
+}
+
 /* The program: 0 after a clean stop, 1 when boot or the engine failed, 2 on bad settings. */
 int
 conductor_main(int argc, char **argv)
 {
 	struct conductor c;
 	struct fg_http_opts ho;
+	struct fg_retry_config rc;
 	char *err = NULL;
 
 	memset(&c, 0, sizeof(c));
@@ -348,7 +368,7 @@ conductor_main(int argc, char **argv)
 	ho.max_conns_per_host = (unsigned)c.cfg->max_connections;
 	c.http = fg_http_client_new(c.loop, &ho);
 	c.env = fg_aws_env_new(c.loop, c.http);
-	c.aws = fg_aws_new(c.loop, c.http, c.env, NULL);
+	c.aws = fg_aws_new(c.loop, c.http, c.env, own_retry(&rc));
 	c.store = store_new(c.aws, c.cfg->prefix, c.cfg->region);
 	c.sig_term = fg_signal_new(c.loop, SIGTERM, on_stop_signal, &c);
 	c.sig_int = fg_signal_new(c.loop, SIGINT, on_stop_signal, &c);

@@ -346,7 +346,9 @@ void job_apply(struct conductor *, struct proc *, fg_json comp, const char *what
 void job_kill(struct conductor *, struct proc *, const char *user, const char *request);
 /* Fetches compositions/<hash>.json, checks its hash, parses it; comp is the callback's to
  * free (NULL with err on failure). */
-typedef void (*comp_cb)(struct conductor *, fg_json comp, const char *err, void *arg);
+/* A fetched composition, or err (transient: S3 failed, the same request may succeed later). */
+typedef void (*comp_cb)(struct conductor *, fg_json comp, const char *err, int transient,
+    void *arg);
 void composition_fetch(struct conductor *, const char *hash, comp_cb, void *arg);
 /* The engine's events: history and the events topic. */
 void jobs_event(void *conductor, const char *fid, const char *kind, const char *message);

@@ -99,12 +99,13 @@ apply_with(struct job *j, fg_json comp)
 
 /* The composition of an apply job arrived. */
 static void
-on_comp(struct conductor *c, fg_json comp, const char *err, void *arg)
+on_comp(struct conductor *c, fg_json comp, const char *err, int transient, void *arg)
 {
 	struct job *j = arg;
 	char *msg;
 
 	(void)c;
+	(void)transient; /* the job is recorded as failed either way; the next one fetches again */
 	if (err) {
 		msg = fg_printf("composition: %s", err);
 		job_record(j, 0, msg, NULL);
@@ -252,7 +253,7 @@ on_object(const char *err, int notfound, const char *body, size_t len, void *arg
 		fg_json_free(doc);
 		doc = NULL;
 	}
-	f->cb(f->c, doc, msg, f->arg);
+	f->cb(f->c, doc, msg, err != NULL && !notfound, f->arg);
 	free(perr);
 	free(msg);
 	free(f->hash);
