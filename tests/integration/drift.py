@@ -180,12 +180,19 @@ class Scenario:
                           "%.0f s)" % (what, time.time() - t0, LIMIT))
             time.sleep(0.25)
         check(self.web() != [terminated], "web not replaced")
+        # The event comes when the step ends, which may be after AWS shows the fix (a new
+        # instance is visible while pending; its step waits for running).
+        t0 = time.time()
         for p, items in drifts.items():
-            fixed = [r["message"] for r in self.cli.json("history", p)["records"]
-                     if r["kind"] == "event" and r["what"] == "drift-fixed"]
             for what, _, _, lid in items:
-                check(any(m.startswith(lid + ": ") for m in fixed),
-                      "%s: no drift-fixed event for %s in %r" % (what, lid, fixed))
+                while True:
+                    fixed = [r["message"] for r in self.cli.json("history", p)["records"]
+                             if r["kind"] == "event" and r["what"] == "drift-fixed"]
+                    if any(m.startswith(lid + ": ") for m in fixed):
+                        break
+                    check(time.time() - t0 < LIMIT, "%s: no drift-fixed event for %s in %r"
+                          % (what, lid, fixed))
+                    time.sleep(0.25)
         r = self.cli.json("status", "network")["resources"]
         check(r["ready"] == 10, "network not all ready: %r" % r)
         self.res["network"] = self.resources("network")
