@@ -524,17 +524,23 @@ def seeded(var):
 
 
 @contextlib.contextmanager
-def scenario(c, cloud):
-    """Runs a scenario's body: on failure prints the Conductor's log; at the end kills the
-    Conductor if it still runs and stops localcloud."""
+def scenario(c, cloud, closers=(), timings=(), tail=None):
+    """Runs a scenario's body: on failure prints the Conductor's log (its last tail
+    characters when given); at the end prints the (what, seconds) timings, kills the Conductor
+    if it still runs, closes each of closers and stops localcloud."""
     try:
         yield
     except BaseException:
-        print(c.log())
+        print(c.log()[-tail:] if tail else c.log())
         raise
     finally:
+        for what, took in timings:
+            print("%-48s %6.2f s" % (what, took))
         if c.proc and c.alive():
             c.proc.kill()
+            c.proc.wait()
+        for x in closers:
+            x.close()
         cloud.stop()
 
 

@@ -11,7 +11,7 @@ import re
 import time
 
 from conductor import (TOP, AwsCli, Cli, Conductor, Localcloud, check, converged, need_aws,
-                       now_rfc3339, poll)
+                       now_rfc3339, poll, scenario)
 
 PREFIX = "drift%d-" % os.getpid()
 INTERVAL = 10  # the smallest enforcement interval the Conductor takes
@@ -282,7 +282,7 @@ def main():
     # Debug lines: the plugins' calls, by resource, and every AWS reply.
     c = Conductor(cloud, PREFIX, "--enforcement-interval", str(INTERVAL), log_level="debug")
     t0 = time.time()
-    try:
+    with scenario(c, cloud, closers=(aws, cli), timings=TIMINGS, tail=20000):
         c.start()
         cli.init(c)
         s = Scenario(aws, c, cli)
@@ -298,18 +298,6 @@ def main():
         print("ok: network.lw and app.lw converged, 5 drifts put back within %.0f s each, "
               "killed children first, nothing left (%.0f s)" % (LIMIT, time.time() - t0))
         c.remove()
-    except BaseException:
-        print(c.log()[-20000:])
-        raise
-    finally:
-        for what, took in TIMINGS:
-            print("%-48s %6.2f s" % (what, took))
-        if c.proc and c.alive():
-            c.proc.kill()
-            c.proc.wait()
-        aws.close()
-        cloud.stop()
-        cli.close()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import os
 import tempfile
 import time
 
-from conductor import TOP, AwsCli, Cli, Conductor, Localcloud, check, need_aws
+from conductor import TOP, AwsCli, Cli, Conductor, Localcloud, check, need_aws, scenario
 
 PREFIX = "e2e%d-" % os.getpid()
 EXAMPLE = os.path.join(TOP, "examples", "queues-and-buckets.lw")
@@ -284,7 +284,7 @@ def main():
     aws = AwsCli(cloud)
     c = Conductor(cloud, PREFIX)
     t0 = time.time()
-    try:
+    with scenario(c, cloud, closers=(aws, cli), timings=TIMINGS):
         c.start()
         cli.init(c)
         s = Scenario(aws, c, cli)
@@ -302,18 +302,6 @@ def main():
         print("ok: run, drift put back, suspend, resume, update, dry runs, kill, history, "
               "unknown process (%.0f s)" % (time.time() - t0))
         c.remove()
-    except BaseException:
-        print(c.log())
-        raise
-    finally:
-        for what, took in TIMINGS:
-            print("%-45s %6.2f s" % (what, took))
-        if c.proc and c.alive():
-            c.proc.kill()
-            c.proc.wait()
-        aws.close()
-        cloud.stop()
-        cli.close()
 
 
 if __name__ == "__main__":
